@@ -1,0 +1,216 @@
+"""The persistent graph store: Oxigraph on disk behind rdflib, with atomic writes.
+
+A store is a folder holding numbered *generations*, each a complete Oxigraph database,
+and a `CURRENT` file naming the live one. A write copies the live generation (hard links:
+RocksDB never rewrites its table files), applies the change, compacts it, and only then
+replaces `CURRENT` atomically. A killed or failed write therefore leaves `CURRENT` on the
+previous, intact generation, and readers never open a database that is being written.
+One writer at a time holds `LOCK`; a second gets `StoreBusy` at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Literal, URIRef
+
+from graph.namespaces import bind_prefixes
+
+DEFAULT_STORE = "claimgraph-store"
+_CURRENT = "CURRENT"
+_LOCK = "LOCK"
+_MARK = "claimgraph-store"  # file that marks a folder as a claimgraph store
+_GEN = "gen-"
+_KEEP_OLD = 1  # previous generations kept for readers that still have them open
+
+
+class StoreError(Exception):
+    """A store problem the user can act on; the CLI prints it as one line."""
+
+
+class StoreBusy(StoreError):
+    """Another process is writing to the store."""
+
+
+def to_ox(term):
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
+    for s, p, o, g in quads:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
+
+
+class DiskStore:
+    """A claimgraph store folder. Cheap to construct; databases are opened per use."""
+
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE):
+        self.path = Path(path)
+
+    # -- layout -----------------------------------------------------------------------
+    def exists(self) -> bool:
+        return (self.path / _MARK).exists()
+
+    def _check_folder(self) -> None:
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"store path {self.path} exists and is not a folder")
+        if self.path.is_dir() and any(self.path.iterdir()) and not self.exists():
+            raise StoreError(f"{self.path} is not a claimgraph store (and is not empty)")
+
+    def current(self) -> Path | None:
+        """The live generation folder, or None for a new, empty store."""
+        try:
+            name = (self.path / _CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        gen = self.path / name
+        if not name.startswith(_GEN) or not gen.is_dir():
+            raise StoreError(f"store {self.path} is damaged: CURRENT names missing {name!r}")
+        return gen
+
+    def _generations(self) -> list[Path]:
+        gens = [p for p in self.path.glob(_GEN + "*") if p.is_dir()]
+        return sorted(gens, key=lambda p: int(p.name[len(_GEN) :].split(".")[0] or 0))
+
+    # -- reading ----------------------------------------------------------------------
+    def oxigraph(self) -> ox.Store:
+        """A read-only pyoxigraph Store of the live generation (an empty one if none)."""
+        gen = self.current()
+        if gen is None:
+            if self.path.exists():
+                self._check_folder()
+            return ox.Store()
+        try:
+            return ox.Store.read_only(str(gen))
+        except OSError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    def dataset(self) -> Dataset:
+        """The whole store as a read-only rdflib Dataset whose default graph is the union."""
+        ds = Dataset(store=OxigraphStore(store=self.oxigraph()), default_union=True)
+        bind_prefixes(ds)
+        return ds
+
+    # -- writing ----------------------------------------------------------------------
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self._check_folder()
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreBusy(
+                    f"store {self.path} is busy: another claimgraph process is writing to it"
+                ) from None
+            (self.path / _MARK).touch()
+            yield
+        finally:
+            os.close(fd)
+
+    def replace_graphs(
+        self, graphs: dict[URIRef, list[tuple]], remove: Iterable[URIRef] = ()
+    ) -> None:
+        """Atomically replace the named graphs in `graphs` and drop those in `remove`.
+
+        Either every change is visible afterwards or none is, even if the process is killed.
+        """
+        with self._lock():
+            old = self.current()
+            number = int(old.name[len(_GEN) :]) + 1 if old else 1
+            new = self.path / f"{_GEN}{number:06d}"
+            tmp = self.path / f"{new.name}.tmp"
+            for leftover in (new, tmp):
+                if leftover.exists():
+                    shutil.rmtree(leftover)
+            if old is not None:
+                shutil.copytree(old, tmp, copy_function=_link_or_copy)
+            db = ox.Store(str(tmp))
+            try:
+                for name in list(graphs) + list(remove):
+                    db.remove_graph(to_ox(name))
+                for name, quads in graphs.items():
+                    db.add_graph(to_ox(name))
+                    db.extend(to_ox_quads(quads))
+                db.flush()
+                db.optimize()
+            finally:
+                del db
+            os.rename(tmp, new)
+            _atomic_write(self.path / _CURRENT, new.name)
+            self._collect(keep=new)
+
+    def _collect(self, keep: Path) -> None:
+        """Delete generations older than the kept ones, and leftovers of killed writes."""
+        gens = [g for g in self._generations() if g != keep]
+        old = [g for g in gens if not g.name.endswith(".tmp")]
+        for gen in old[: max(0, len(old) - _KEEP_OLD)] + [g for g in gens if g not in old]:
+            shutil.rmtree(gen, ignore_errors=True)
+        for tmp in self.path.glob(_GEN + "*.tmp"):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    # RocksDB table files (.sst) are immutable once written: share them. Copy the rest.
+    if src.endswith(".sst"):
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copy2(src, dst)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".new")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    dirfd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dirfd)
+    finally:
+        os.close(dirfd)
+
+
+class MemoryStore:
+    """rdflib's pure-Python in-memory Dataset with the same write API, for notebooks."""
+
+    def __init__(self) -> None:
+        self._ds = Dataset(default_union=True)
+        bind_prefixes(self._ds)
+
+    def dataset(self) -> Dataset:
+        return self._ds
+
+    def replace_graphs(
+        self, graphs: dict[URIRef, list[tuple]], remove: Iterable[URIRef] = ()
+    ) -> None:
+        for name in list(graphs) + list(remove):
+            self._ds.remove_graph(self._ds.graph(name))
+        for name, quads in graphs.items():
+            self._ds.addN(quads)
+
+
+GraphStore = DiskStore | MemoryStore
