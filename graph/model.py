@@ -107,3 +107,12 @@ class Document:
     title: str | None = None
     genre: str | None = None  # schema.org class name: Article, DiscussionForumPosting, ...
     passages: list[tuple[int, int]] = field(default_factory=list)
+    #: `text` with markup (Markdown emphasis, link targets, heading marks) blanked to spaces:
+    #: same length, so offsets are shared; language processing reads this. None = `text`.
+    plain: str | None = None
+    #: spans set in italics/emphasis/<cite> in the source: a strong hint for titles of works.
+    emphasis: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def nlp_text(self) -> str:
+        return self.text if self.plain is None else self.plain
