@@ -1,0 +1,46 @@
+"""claimgraph export: the store as TriG / N-Quads (all graphs) or Turtle / JSON-LD (union)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from claimgraph.commands._store import add_store_argument, open_store
+from claimgraph.errors import UserError
+
+NAME = "export"
+HELP = "write the graph as TriG, N-Quads, Turtle or JSON-LD"
+FORMATS = ("trig", "nquads", "turtle", "jsonld")
+
+
+def add_arguments(parser) -> None:
+    add_store_argument(parser)
+    parser.add_argument("--format", choices=FORMATS, default="trig")
+    parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+
+
+def run(args) -> int:
+    from graph.export import export
+
+    store = open_store(args)
+    if not store.exists():
+        raise UserError(f"no store at {store.path}: run `claimgraph ingest` first")
+    if args.output in (None, "-"):
+        export(store, args.format, sys.stdout.buffer)
+        sys.stdout.flush()
+        return 0
+    out = Path(args.output)
+    if out.is_dir():
+        raise UserError(f"{out} is a folder; give a file name")
+    fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            export(store, args.format, f)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {out} ({args.format}, {out.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0

@@ -1,0 +1,336 @@
+"""Claims: attributed statements ("X argues that ..."), quoted statements, negated
+alternatives ("not A but B"), and the document's own theses, each with its offsets.
+
+Each sentence becomes a `Sentence` with the claims read from it, so that stance rules can
+look at neighbouring sentences afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_QUOTE = re.compile(r"[“\"]([^”\"]{12,400})[”\"]")
+_NOT_BUT = re.compile(
+    r"^(?P<subj>\w[^,;:—]{2,80}?) (?P<cop>was|is|were|are|has been|had been) not "
+    r"(?:only |merely |just |simply )?(?P<neg>[^;:—]{4,120}?)(?:,? nor [^;:—]{3,120}?)?,? but "
+    r"(?P<pos>.{4,})$"
+)
+_THESIS_MODALS = {"must", "should", "cannot", "can't", "never", "requires", "require", "need", "needs"}
+_EVALUATIVE = {
+    "worst", "best", "greatest", "most", "least", "only", "impossible", "essential", "vital",
+    "absurd", "obviously", "clearly", "certainly", "undeniably", "fundamentally", "nothing",
+    "always", "never", "entirely", "completely", "crucially", "true", "false", "wrong",
+    "right", "key", "central", "real", "genuine", "merely", "purely", "precisely",
+}
+_NUMBER_WORDS = {"million", "millions", "billion", "thousand", "thousands", "percent", "%", "hundred"}
+_SECOND_PERSON = {"you", "your", "yours", "yourself"}
+_FIRST_PERSON = {"i", "me", "my", "we", "our", "us"}
+_PRONOUNS = {"he", "she", "they", "his", "her", "their"}
+
+
+@dataclass
+class Claim:
+    text: str
+    start: int
+    end: int
+    author: str | None = None  # person label
+    work: str | None = None  # work title
+    kind: str = "thesis"  # attributed | quoted | negated | thesis | according
+    confidence: float = 0.5
+    rule: str = ""
+    verb: str | None = None  # the reporting verb's lemma, for stance strength
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    first_in_paragraph: bool
+    claims: list[Claim] = field(default_factory=list)
+    score: float = 0.0
+    lower: str = ""
+
+
+def clause_text(span) -> tuple[str, int, int]:
+    """A clause as text with its character offsets, without a leading 'that' or trailing stop."""
+    toks = list(span)
+    while toks and (toks[0].lower_ in ("that", ",", "—", ":") or toks[0].is_space):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct and toks[-1].text not in (")", "”", "\"") or toks[-1].is_space):
+        toks = toks[:-1]
+    if not toks:
+        return "", 0, 0
+    doc = toks[0].doc
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return doc.text[start:end], start, end
+
+
+_CLIMB = ("advcl", "xcomp", "conj", "pcomp", "prep", "acl", "relcl", "pobj")
+
+
+def find_subject(tok):
+    """The subject a verb's statement belongs to, climbing participles and prepositions:
+    'X, who jumped to condemn Y, insisting that ...' -> X's 'who'."""
+    for _ in range(5):
+        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return tok.head
+        if tok.dep_ not in _CLIMB or tok.head is tok:
+            return None
+        tok = tok.head
+    return None
+
+
+def _subtree_span(tok):
+    sub = list(tok.subtree)
+    return tok.doc[sub[0].i : sub[-1].i + 1]
+
+
+class ClaimFinder:
+    """Reads claims sentence by sentence; `who` maps a name-like span to a person label."""
+
+    def __init__(self, rules, who, work_at, subject_work: str | None, person_before=None):
+        self.rules = rules
+        self.person_before = person_before or (lambda offset: None)  # nearest person mention
+        self.who = who  # (text) -> person label | None
+        self.work_at = work_at  # (abs_start, abs_end) -> work title | None
+        self.subject_work = subject_work
+        self.sentences: list[Sentence] = []
+
+    def scan(self, doc, base: int, paragraph: int, skip: list[tuple[int, int]], last_person: list) -> None:
+        speaker, self._intro = self._intro, None
+        first = len(self.sentences)
+        self._scan_sentences(doc, base, paragraph, skip, last_person)
+        if speaker and len(self.sentences) > first:
+            self._block_quote(self.sentences[first:], speaker)
+        text = doc.text.rstrip()
+        if text.endswith(":") and self.sentences:
+            self._intro = self._introducer(list(doc.sents)[-1], base, last_person)
+
+    _intro: tuple[str | None, str | None] | None = None
+
+    def _introducer(self, sent, base: int, last_person: list) -> tuple[str | None, str | None] | None:
+        """Who speaks in the block quotation a sentence ending in ':' introduces."""
+        for tok in sent:
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.rules.reporting_verbs:
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                person, work = self._speaker(subj, base, last_person)
+                if person or work:
+                    return person, work
+        return None
+
+    def _block_quote(self, sentences: list[Sentence], speaker) -> None:
+        """The most claim-like sentence of a block quotation, attributed to its speaker."""
+        best = max(sentences, key=lambda s: s.score)
+        if best.claims or best.score <= 0:
+            return
+        text = best.text.rstrip(" .")
+        best.claims.append(Claim(text, best.start, best.start + len(text), speaker[0], speaker[1],
+                                 "quoted", 0.6, "block-quotation"))
+
+    def _scan_sentences(self, doc, base, paragraph, skip, last_person) -> None:
+        for i, sent in enumerate(doc.sents):
+            s_abs, e_abs = base + sent.start_char, base + sent.end_char
+            if any(a <= s_abs < b for a, b in skip):
+                continue
+            text = sent.text.strip()
+            if not text:
+                continue
+            info = Sentence(s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower())
+            self._attributed(sent, base, info, last_person)
+            self._according(sent, base, info)
+            self._quoted(sent, base, info, last_person)
+            info.score = self._thesis_score(sent, info)
+            for c in list(info.claims):
+                self._negated(c, info)
+            self.sentences.append(info)
+            subject = self._subject_person(sent)
+            if subject:
+                last_person[:] = [subject]
+
+    def _subject_person(self, sent) -> str | None:
+        """The person a sentence is about as its subject ("X shows", "X's book argues")."""
+        for tok in sent:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.dep_ not in ("ROOT", "ccomp", "conj"):
+                continue
+            if tok.pos_ == "PROPN":
+                left = [c for c in tok.lefts if c.dep_ == "compound"]
+                return self.who(sent.doc[left[0].i if left else tok.i : tok.i + 1].text)
+            owner = next((c for c in tok.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+            if owner is not None and tok.lemma_.lower() in self.rules.research_nouns:
+                return self.who(owner.text)
+        return None
+
+    # -- attribution --------------------------------------------------------------------
+    def _speaker(self, subj, base: int, last_person: list) -> tuple[str | None, str | None]:
+        """(person label, work title) a subject token stands for."""
+        if subj is None:
+            return None, None
+        if subj.lower_ in ("who", "which", "that") and subj.head.dep_ == "relcl":
+            subj = subj.head.head  # "X, who said ..." speaks for X
+        if subj.lower_ in _PRONOUNS:
+            near = self.person_before(base + subj.idx, base + subj.sent.start_char)
+            if near or last_person:
+                return near or last_person[0], None
+        left = [c for c in subj.lefts if c.dep_ in ("compound", "amod") and c.pos_ == "PROPN"]
+        name_span = subj.doc[left[0].i if left else subj.i : subj.i + 1]
+        person = self.who(name_span.text)
+        sub = _subtree_span(subj)
+        work = self.work_at(base + sub.start_char, base + sub.end_char)
+        if person:
+            return person, work
+        owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+        if owner is not None and subj.lemma_.lower() in self.rules.research_nouns:
+            if owner.lower_ in _PRONOUNS:
+                near = self.person_before(base + owner.idx, base + owner.sent.start_char)
+                if near or last_person:
+                    return near or last_person[0], work
+            lefts = [c for c in owner.lefts if c.dep_ == "compound"]
+            span = owner.doc[lefts[0].i if lefts else owner.i : owner.i + 1]
+            p = self.who(span.text)
+            if p:
+                return p, work
+            if owner.lower_ in ("book", "book’s", "study", "work") or span.text.lower().startswith("the book"):
+                return None, work or self.subject_work
+        if subj.lemma_.lower() in self.rules.work_nouns and any(c.lower_ == "the" for c in subj.children):
+            return None, work or self.subject_work
+        return None, work
+
+    def _attributed(self, sent, base: int, info: Sentence, last_person: list) -> None:
+        for tok in sent:
+            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in self.rules.reporting_verbs:
+                continue
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                continue
+            subj = find_subject(tok)
+            person, work = self._speaker(subj, base, last_person)
+            if subj is not None and subj.lower_ in ("i", "we") and not person:
+                continue  # the document's author: a thesis, scored below
+            if not person and not work:
+                continue
+            span = _subtree_span(comp)
+            text, s, e = clause_text(span)
+            if len(text.split()) < 4:
+                continue
+            strong = tok.lemma_.lower() in ("document", "show", "demonstrate", "prove", "reveal", "establish", "confirm")
+            info.claims.append(
+                Claim(text, base + s, base + e, person, work, "attributed",
+                      0.8 if strong else 0.7, "reporting-verb-clause", tok.lemma_.lower())
+            )
+
+    def _according(self, sent, base: int, info: Sentence) -> None:
+        low = sent.text.lower()
+        for cue in self.rules.according_to:
+            pos = low.find(cue)
+            if pos < 0:
+                continue
+            after = sent.text[pos + len(cue):]
+            m = re.match(r"\s*([^,;:]{2,60})", after)
+            if not m:
+                continue
+            person = self.who(m.group(1).strip())
+            work = self.work_at(base + sent.start_char + pos, base + sent.end_char)
+            if not person and not work:
+                continue
+            rest_start = pos + len(cue) + m.end()
+            if pos < 3:  # "According to X, CLAIM."
+                body = sent.text[rest_start:].lstrip(" ,")
+                s = sent.start_char + len(sent.text) - len(body)
+            else:  # "CLAIM, according to X."
+                body = sent.text[:pos].rstrip(" ,")
+                s = sent.start_char
+            body = body.rstrip(" .;")
+            if len(body.split()) >= 4:
+                info.claims.append(Claim(body, base + s, base + s + len(body), person, work,
+                                         "according", 0.7, "according-to"))
+
+    def _quoted(self, sent, base: int, info: Sentence, last_person: list) -> None:
+        """A quotation that a speech verb attributes: 'calling X “...”', 'declaring “...”'."""
+        if info.claims:
+            return
+        quotes = [m for m in _QUOTE.finditer(sent.text) if len(m.group(1).split()) >= 4]
+        if not quotes:
+            return
+        for tok in sent:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.rules.reporting_verbs:
+                continue
+            person, work = self._speaker(find_subject(tok), base, last_person)
+            if not (person or work):
+                continue
+            sub = list(tok.subtree)
+            right = [t for t in sub if t.i > tok.i]
+            q_start = sent.start_char + quotes[0].start()
+            if not right or right[-1].idx + len(right[-1]) < q_start - sent.start_char + sent.start_char:
+                continue
+            first, last = right[0], right[-1]
+            start, end = first.idx, last.idx + len(last.text)
+            text = sent.doc.text[start:end].rstrip(" ,.;")
+            if len(text.split()) < 4:
+                continue
+            info.claims.append(Claim(text, base + start, base + start + len(text), person, work,
+                                     "quoted", 0.65, "attributed-quotation", tok.lemma_.lower()))
+            return
+
+    # -- negated alternatives -----------------------------------------------------------
+    def _negated(self, claim: Claim, info: Sentence) -> None:
+        m = _NOT_BUT.match(claim.text)
+        if not m:
+            return
+        neg = f"{m.group('subj')} {m.group('cop')} {m.group('neg')}".strip()
+        off = claim.start + m.start("neg")
+        c = Claim(neg, off, claim.start + m.end("neg"), None, None, "negated", 0.6, "not-x-but-y")
+        c.denied_by = claim  # type: ignore[attr-defined]
+        info.claims.append(c)
+
+    # -- theses -------------------------------------------------------------------------
+    def _thesis_score(self, sent, info: Sentence) -> float:
+        toks = [t for t in sent if not t.is_space]
+        n = len(toks)
+        words = {t.lower_ for t in toks}
+        if n < 6 or info.text.endswith(("?", ":")) or not any(t.pos_ in ("VERB", "AUX") for t in toks):
+            return 0.0
+        if not info.text[-1] in ".!”\"’)" and n < 12:
+            return 0.0  # a heading or a list fragment
+        score = 0.0
+        root = sent.root
+        if root.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in root.children):
+            score += 1.0
+        if any(t.dep_ == "neg" for t in toks) and " but " in info.lower:
+            score += 1.5
+        if words & _THESIS_MODALS:
+            score += 1.0
+        if words & _EVALUATIVE or any(t.tag_ in ("JJS", "RBS") for t in toks):
+            score += 1.0
+        if words & _NUMBER_WORDS or sum(1 for t in toks if t.like_num) >= 2:
+            score += 1.0
+        if info.first_in_paragraph:
+            score += 0.5
+        if any(info.lower.startswith(c + " ") for c in self.rules.conclusion):
+            score += 1.0
+        if words & _SECOND_PERSON:
+            score -= 2.0
+        if words & _FIRST_PERSON and not (words & {"we"}):
+            score -= 1.0
+        if n > 70:
+            score -= 1.0
+        if info.text.startswith(("“", '"')):
+            score -= 1.0
+        return score
+
+    def theses(self, threshold: float) -> None:
+        """Make a document-level claim of every sentence without claims scoring >= threshold."""
+        for info in self.sentences:
+            if info.claims or info.score < threshold:
+                continue
+            text = info.text.rstrip(" .")
+            info.claims.append(Claim(text, info.start, info.start + len(text), None, None,
+                                     "thesis", min(0.9, 0.3 + 0.1 * info.score), "thesis-sentence"))
+            m = _NOT_BUT.match(text)
+            if m:
+                self._negated(info.claims[-1], info)

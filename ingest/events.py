@@ -1,0 +1,171 @@
+"""Events: named happenings ("the Spanish Civil War") and dated ones ("the 1936 abortion ban").
+
+Sources: spaCy EVENT entities; noun phrases headed by an event noun (war, trial, famine,
+uprising, ...) that are capitalised or carry a year; "X's death/birthday"; "the murder of X".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.identity import fold
+
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+_FULL_DATE = re.compile(
+    r"\b(?:(\d{1,2}) )?(January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)(?: (\d{1,2}))?,? (1[0-9]{3}|20[0-9]{2})\b"
+)
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "January February March April May June July August September October November December".split()
+    )
+}
+_LEADING = re.compile(r"^(?:the|a|an|his|her|their|its|our|this|that|these|those)\s+", re.I)
+_OF_HEADS = {"murder", "assassination", "invasion", "siege", "battle", "execution", "death",
+             "liberation", "occupation", "collapse", "dissolution", "fall", "partition",
+             "bombing", "sack", "trial", "coronation", "funeral", "massacre"}
+_LIFE_EVENTS = {"death", "birthday", "assassination", "murder", "execution", "funeral",
+                "coronation", "inauguration", "trial", "arrest", "exile", "resignation"}
+
+
+@dataclass
+class Event:
+    label: str
+    date: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    rule: str = "ner-event"
+
+
+def event_name(text: str) -> str:
+    """Display form: without a leading article or possessive determiner, single-spaced."""
+    text = " ".join(text.split()).strip(" ,.;:()\"'“”‘’")
+    return _LEADING.sub("", text)
+
+
+def _date_near(sent_text: str, span_text: str) -> str | None:
+    """A date for an event: a full date or year inside its span, else one in its sentence."""
+    for source in (span_text, sent_text):
+        m = _FULL_DATE.search(source)
+        if m:
+            day = m.group(1) or m.group(3)
+            month = _MONTHS[m.group(2)]
+            return f"{m.group(4)}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+        m = _YEAR.search(source)
+        if m:
+            return m.group(1)
+    return None
+
+
+class EventFinder:
+    def __init__(self, rules, person_names: set[str]):
+        self.rules = rules
+        self.people = person_names
+        self.events: dict[str, Event] = {}
+
+    def _add(self, label: str, start: int, end: int, date: str | None, rule: str) -> None:
+        label = event_name(label)
+        if len(label) < 3 or not any(c.isalpha() for c in label):
+            return
+        key = fold(label).rstrip("s")
+        ev = self.events.get(key)
+        if ev is None:
+            ev = self.events[key] = Event(label, date, rule=rule)
+        ev.mentions.append((start, end))
+        if date and (not ev.date or len(date) > len(ev.date)):
+            ev.date = date
+
+    def scan(self, doc, base: int, exclude: list[tuple[int, int]]) -> None:
+        rules = self.rules
+        taken: set[int] = set()
+        for ent in doc.ents:
+            if ent.label_ != "EVENT" or any(s <= base + ent.start_char < e for s, e in exclude):
+                continue
+            span = ent
+            if ent.start > 0 and doc[ent.start - 1].like_num and _YEAR.match(doc[ent.start - 1].text):
+                span = doc[ent.start - 1 : ent.end]
+            self._add(span.text, base + span.start_char, base + span.end_char,
+                      _date_near(span.sent.text, span.text), "ner-event")
+            taken.update(range(ent.start, ent.end))
+        for tok in doc:
+            lemma = tok.lemma_.lower()
+            word = tok.text.lower()
+            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or (
+                lemma not in rules.event_heads and word not in rules.event_heads
+            ):
+                continue
+            if any(s <= base + tok.idx < e for s, e in exclude):
+                continue
+            found = self._phrase(doc, tok)
+            if found is None:
+                continue
+            span, rule = found
+            taken.update(range(span.start, span.end))
+            self._add(span.text, base + span.start_char, base + span.end_char,
+                      _date_near(span.sent.text, span.text), rule)
+
+    def _phrase(self, doc, head):
+        """The event phrase headed by `head`, or None if it is not specific enough."""
+        rules = self.rules
+        lemma = head.lemma_.lower()
+        left = head.i
+        while left > 0:
+            t = doc[left - 1]
+            if t.dep_ in ("compound", "amod", "nummod", "nmod") and t.head.i >= left and (
+                t.is_title or t.like_num or t.is_upper or t.pos_ in ("ADJ", "NOUN", "PROPN")
+            ) and t.text not in ("’s", "'s"):
+                left -= 1
+            elif t.dep_ == "case" and left - 2 >= 0 and doc[left - 2].ent_type_ == "PERSON":
+                left -= 1  # possessive: "X's death"
+            elif t.ent_type_ == "PERSON" and doc[left].dep_ == "case":
+                left -= 1
+            else:
+                break
+        right = head.i + 1
+        # "the murder of Sergei Kirov", "Battle of Stalingrad", "Reign of Terror"
+        if right < len(doc) - 1 and doc[right].lower_ == "of" and (lemma in _OF_HEADS or head.is_title):
+            j = right + 1
+            if doc[j].lower_ == "the":
+                j += 1
+            k = j
+            while k < len(doc) and (doc[k].is_title or doc[k].is_upper) and doc[k].pos_ in ("PROPN", "NOUN"):
+                k += 1
+            if k > j:
+                right = k
+        span = doc[left:right]
+        mods = doc[left : head.i]
+        capitalised = head.is_title and head.i > span.sent.start or any(t.is_title for t in mods)
+        has_year = any(_YEAR.fullmatch(t.text) for t in mods) or bool(_YEAR.search(span.text))
+        person_owned = any(t.ent_type_ == "PERSON" for t in mods) and lemma in _LIFE_EVENTS
+        of_phrase = right > head.i + 1
+        ordinal = any(t.ent_type_ == "ORDINAL" for t in mods)
+        weak = lemma in rules.weak_event_heads or head.lower_ in rules.weak_event_heads
+        if weak and not (has_year or person_owned or ordinal or capitalised):
+            return None
+        if person_owned or of_phrase and lemma in _OF_HEADS:
+            return span, "possessive-life-event" if person_owned else "event-of-name"
+        if has_year or ordinal:
+            return span, "dated-event"
+        if capitalised and len(span) > 1:
+            return span, "named-event"
+        if not weak and len(span) == 1 and head.tag_ == "NNS":
+            return span, "bare-event-noun"
+        return None
+
+    def resolve(self) -> dict[str, Event]:
+        """Events keyed by folded label, merging "X" into "the 1936 X" style longer names."""
+        out = dict(self.events)
+        for key, ev in list(out.items()):
+            for other_key, other in out.items():
+                if other is ev or len(other_key) <= len(key):
+                    continue
+                bare = _YEAR.sub("", other_key).strip()
+                if bare == key or bare.endswith(" " + key) and len(key.split()) > 1:
+                    other.mentions.extend(ev.mentions)
+                    other.aliases.add(ev.label)
+                    other.date = other.date or ev.date
+                    out.pop(key, None)
+                    break
+        return out

@@ -1,0 +1,167 @@
+"""One document's extraction: works, people, events, claims and stance, as graph.model data.
+
+Order matters and is fixed: works first (their titles must not be read as people, their
+reference entries not as claims), then people, events, claims, and stance last.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from graph.identity import claim_key, fold, node_key
+from graph.model import DOC, Document, Edge, Extraction, Mention, Node
+from ingest.claims import Claim, ClaimFinder
+from ingest.events import EventFinder
+from ingest.people import PeopleFinder, compatible, plausible_name
+from ingest.stance import find_stances
+from ingest.works import WorkMention, find_works
+
+THESIS_THRESHOLD = 2.5
+LABEL_CHARS = 140
+
+
+def _label(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= LABEL_CHARS:
+        return text
+    cut = text[:LABEL_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def extract_document(document: Document, pdocs: list[tuple[int, object]], rules) -> Extraction:
+    """Read one document; `pdocs` are (offset, spaCy Doc) pairs of its passages in order."""
+    text = document.text
+    ex = Extraction()
+
+    # -- works --------------------------------------------------------------------------
+    works: list[WorkMention] = find_works(document, pdocs)
+    title_spans = [(w.start, w.end) for w in works]
+    reference_spans = [(w.cite_start, w.cite_end) for w in works if w.rule.startswith(("reference", "footnote"))]
+    subject = next((w.title for w in works if w.is_subject), None)
+
+    # -- people -------------------------------------------------------------------------
+    finder = PeopleFinder(rules, rules.aliases)
+    for base, doc in pdocs:
+        finder.scan(doc, base, title_spans)
+    for w in works:
+        for a in w.authors:
+            finder.add(a, "work-author", weight=2)
+    people = finder.resolve(text, title_spans)
+    surface: dict[str, str] = {}
+    for label, p in people.items():
+        for form in {label, *p.aliases}:
+            surface[fold(form)] = label
+
+    def who(name: str) -> str | None:
+        key = fold(name).replace("’s", "").replace("'s", "").strip(" ,.")
+        if key in surface:
+            return surface[key]
+        parts = key.split()
+        if parts and parts[-1] in surface and len(parts) <= 3:
+            return surface[parts[-1]]
+        return None
+
+    def person_key(name: str) -> str | None:
+        label = who(name)
+        if label is None:
+            label = next((lab for lab in people if compatible(name, lab)), None)
+        return node_key("Person", label) if label else None
+
+    for label, p in people.items():
+        ex.add_node(Node("Person", node_key("Person", label), label, set(p.aliases),
+                         [Mention(s, e) for s, e in p.mentions], rule=p.rule))
+
+    # -- works as nodes -----------------------------------------------------------------
+    work_keys: dict[str, str] = {}
+    for w in works:
+        authors = [k for k in (person_key(a) for a in w.authors) if k]
+        key = node_key("Work", w.title)
+        work_keys[fold(w.title)] = key
+        node = ex.add_node(Node("Work", key, w.title, set(), [Mention(w.start, w.end)],
+                                subtype=w.subtype, authors=authors, date=w.year,
+                                confidence=w.confidence, rule=w.rule))
+        ex.add_edge(Edge(DOC, "cites", node.key, w.cite_start, w.cite_end, w.confidence, w.rule))
+
+    def work_at(start: int, end: int) -> str | None:
+        for w in works:
+            if start <= w.start < end:
+                return w.title
+        return None
+
+    # -- events -------------------------------------------------------------------------
+    events = EventFinder(rules, set(people))
+    for base, doc in pdocs:
+        events.scan(doc, base, title_spans + reference_spans)
+    for ev in events.resolve().values():
+        if who(ev.label):
+            continue
+        ex.add_node(Node("Event", node_key("Event", ev.label), ev.label, ev.aliases,
+                         [Mention(s, e) for s, e in ev.mentions], date=ev.date, rule=ev.rule))
+
+    # -- claims -------------------------------------------------------------------------
+    person_mentions = sorted((m.start, n.label) for n in ex.nodes.values() if n.kind == "Person"
+                             for m in n.mentions)
+
+    def person_before(offset: int, floor: int) -> str | None:
+        """The person named last before `offset`, if in the same sentence (from `floor`)."""
+        i = bisect_left(person_mentions, (offset, ""))
+        if i and person_mentions[i - 1][0] >= floor:
+            return person_mentions[i - 1][1]
+        return None
+
+    claims = ClaimFinder(rules, who, work_at, subject, person_before)
+    last_person: list[str] = []  # carried across paragraphs: "He" often opens one
+    for i, (base, doc) in enumerate(pdocs):
+        claims.scan(doc, base, i, reference_spans, last_person)
+    claims.theses(THESIS_THRESHOLD)
+    works_by_author: dict[str, list[str]] = {}
+    for w in works:
+        for a in w.authors:
+            label = who(a)
+            if label:
+                works_by_author.setdefault(label, []).append(w.title)
+
+    claim_keys: dict[int, str] = {}
+    mentions_index = [(m.start, m.end, n.key) for n in ex.nodes.values()
+                      if n.kind in ("Person", "Work", "Event") for m in n.mentions]
+    for s in claims.sentences:
+        for c in s.claims:
+            if c.work is None and c.author and len(set(works_by_author.get(c.author, []))) == 1:
+                c.work = works_by_author[c.author][0]
+            _claim_node(ex, c, claim_keys, person_key, work_keys, mentions_index)
+
+    # -- stance -------------------------------------------------------------------------
+    for st in find_stances(claims.sentences, rules):
+        target = claim_keys.get(id(st.target))
+        if target is None:
+            continue
+        if isinstance(st.source, Claim):
+            source = claim_keys.get(id(st.source))
+        elif st.source.startswith("work:"):
+            source = work_keys.get(fold(st.source[5:]))
+        else:
+            source = DOC
+        if source is None or source == target:
+            continue
+        ex.add_edge(Edge(source, st.relation, target, st.start, st.end, st.confidence, st.rule))
+    return ex
+
+
+def _claim_node(ex: Extraction, c: Claim, claim_keys: dict[int, str], person_key, work_keys,
+                mentions_index) -> None:
+    text = " ".join(c.text.split())
+    key = claim_key(text)
+    claim_keys[id(c)] = key
+    authors = [k for k in [person_key(c.author)] if k] if c.author else []
+    work = work_keys.get(fold(c.work)) if c.work else None
+    about = sorted({k for s, e, k in mentions_index if c.start <= s < c.end})
+    ex.add_node(Node("Claim", key, _label(text), set(), [Mention(c.start, c.end)],
+                     authors=authors, text=text, about=about, work=work,
+                     confidence=c.confidence, rule=c.rule))
+
+
+__all__ = ["extract_document", "plausible_name"]

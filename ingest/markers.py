@@ -1,0 +1,16 @@
+"""Footnote markers glued to words ("noted1", "message2") hide the word from the parser.
+
+They are blanked to spaces in the text language processing reads (same length, so offsets
+stay valid); the document text itself keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GLUED_MARKER = re.compile(r"(?<=[a-z\u2019\u201d\"),.])\d{1,3}(?=[\s,.;:)\u201d\"\u2019]|$)", re.M)
+
+
+def mask_footnote_markers(text: str) -> str:
+    """`text` with footnote numbers glued to the end of words replaced by spaces."""
+    return _GLUED_MARKER.sub(lambda m: " " * len(m.group()), text)

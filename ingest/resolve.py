@@ -1,0 +1,63 @@
+"""Resolve people across documents: one node per person for the whole corpus.
+
+Within a document, "Stalin" already became "Josef Stalin" when the full name occurs. Across
+documents, a document that only says "Stalin" must land on the node another document (in
+this batch or already in the store) calls "Josef Stalin". Works and events share keys by
+their resolved titles and names already; people need surname-and-initial matching.
+"""
+
+from __future__ import annotations
+
+from graph.identity import node_key
+from graph.model import Extraction
+from ingest.people import _richness, compatible
+
+
+def resolve_people(batch: list[Extraction], known: dict[str, tuple[str, list[str]]]) -> None:
+    """Rename person keys in `batch` (in place) to the richest compatible name known."""
+    names: dict[str, str] = {}  # key -> label
+    for _iri, (label, _aliases) in known.items():
+        names[node_key("Person", label)] = label
+    for ex in batch:
+        for node in ex.nodes.values():
+            if node.kind == "Person":
+                names.setdefault(node.key, node.label)
+    ranked = sorted(names.items(), key=lambda kv: (_richness(kv[1]), len(kv[1])), reverse=True)
+    target: dict[str, tuple[str, str]] = {}
+    canon: list[tuple[str, str]] = []  # in rank order, so the choice is deterministic
+    for key, label in ranked:
+        for tkey, tlabel in canon:
+            if compatible(label, tlabel):
+                target[key] = (tkey, tlabel)
+                break
+        else:
+            target[key] = (key, label)
+            canon.append((key, label))
+    # Several distinct full names sharing a surname: a bare surname stays ambiguous.
+    for key, label in names.items():
+        if len(label.split()) == 1:
+            options = {t for t in canon if t[0] != key and compatible(label, t[1])}
+            if len(options) > 1:
+                target[key] = (key, label)
+    renames = {k: v for k, v in target.items() if v[0] != k}
+    if not renames:
+        return
+    for ex in batch:
+        _apply(ex, renames)
+
+
+def _apply(ex: Extraction, renames: dict[str, tuple[str, str]]) -> None:
+    old_nodes = list(ex.nodes.values())
+    ex.nodes = {}
+    for node in old_nodes:
+        if node.key in renames:
+            new_key, new_label = renames[node.key]
+            node.aliases.add(node.label)
+            node.key, node.label = new_key, new_label
+            node.aliases.discard(new_label)
+        node.authors = [renames.get(a, (a,))[0] for a in node.authors]
+        node.about = sorted({renames.get(a, (a,))[0] for a in node.about})
+        ex.add_node(node)
+    for edge in ex.edges:
+        edge.source = renames.get(edge.source, (edge.source,))[0]
+        edge.target = renames.get(edge.target, (edge.target,))[0]

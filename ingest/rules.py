@@ -1,0 +1,99 @@
+"""Extraction rules as data: the bundled ingest/rules.toml plus the user's own TOML file.
+
+A user file appends to lists and merges tables, so `[aliases] "Koba" = "Joseph Stalin"`
+or `[stance] disputes = ["is a fairy tale"]` extend the defaults without code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+USER_RULES = "claimgraph.toml"  # looked up in the current directory when no file is given
+
+
+class RulesError(Exception):
+    """The user's rules file cannot be used; the message says why, in one line."""
+
+
+@dataclass
+class Rules:
+    reporting_verbs: frozenset[str]
+    negative_verbs: frozenset[str]
+    according_to: tuple[str, ...]
+    work_nouns: frozenset[str]
+    research_nouns: frozenset[str]
+    dispute_cues: tuple[str, ...]
+    support_cues: tuple[str, ...]
+    contrast: tuple[str, ...]
+    conclusion: tuple[str, ...]
+    event_heads: frozenset[str]
+    weak_event_heads: frozenset[str]
+    titles: frozenset[str]
+    not_name_words: frozenset[str]
+    aliases: dict[str, str] = field(default_factory=dict)
+    events: tuple[str, ...] = ()  # extra event names to find verbatim
+    source: str = "bundled"
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = out[key] + [v for v in value if v not in out[key]]
+        else:
+            out[key] = value
+    return out
+
+
+def load_rules(user_file: str | Path | None = None) -> Rules:
+    """The bundled rules, extended by `user_file` (or ./claimgraph.toml if present)."""
+    data = tomllib.loads(resources.files("ingest").joinpath("rules.toml").read_text("utf-8"))
+    source = "bundled"
+    path = Path(user_file) if user_file else Path(USER_RULES)
+    if user_file or path.is_file():
+        try:
+            extra = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RulesError(f"rules file {path} not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RulesError(f"cannot read rules file {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"rules file {path} is not valid TOML: {exc}") from None
+        data = _merge(data, extra)
+        source = str(path)
+    try:
+        return _build(data, source)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RulesError(f"rules file {path}: unexpected structure ({exc})") from None
+
+
+def _lower(items) -> frozenset[str]:
+    return frozenset(str(i).lower() for i in items)
+
+
+def _build(d: dict, source: str) -> Rules:
+    rep, st, ev, pe = d["reporting"], d["stance"], d["events"], d["people"]
+    aliases = {str(k): str(v) for k, v in d.get("aliases", {}).items()}
+    return Rules(
+        reporting_verbs=_lower(rep["verbs"]),
+        negative_verbs=_lower(rep["negative_verbs"]),
+        according_to=tuple(s.lower() for s in rep["according_to"]),
+        work_nouns=_lower(d["works"]["nouns"]),
+        research_nouns=_lower(d["works"]["research_nouns"]),
+        dispute_cues=tuple(s.lower() for s in st["disputes"]),
+        support_cues=tuple(s.lower() for s in st["supports"]),
+        contrast=tuple(s.lower() for s in st["contrast"]),
+        conclusion=tuple(s.lower() for s in st["conclusion"]),
+        event_heads=_lower(ev["heads"]),
+        weak_event_heads=_lower(ev["weak_heads"]),
+        titles=_lower(pe["titles"]),
+        not_name_words=_lower(pe["not_name_words"]),
+        aliases=aliases,
+        events=tuple(str(e) for e in ev.get("names", [])),
+        source=source,
+    )

@@ -1,0 +1,84 @@
+"""Stance: which claims and works support or dispute which claims, read from discourse cues.
+
+Rules, each named (the name is stored on the edge as cg:rule so that its precision can be
+measured and weak rules cut):
+- attribution: the work a claim is stated in supports it;
+- not-x-but-y: the source of "not A but B" disputes A;
+- dispute-cue / contrast-reply: a sentence with an explicit dispute cue ("misses the point",
+  "absurd", "lied") or opening with a contrast marker disputes the attributed claims just
+  before it;
+- endorsement: "this is perfectly true" — the document supports the claim just before;
+- conclusion: a claim opened by a conclusion marker ("This reveals", "So") is supported by
+  the claim before it in the same paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.claims import Claim, Sentence
+
+_ENDORSE = ("perfectly true", "exactly right", "is right", "are right", "was right",
+            "were right", "right about", "understating", "i agree", "we agree", "is true", "is correct")
+
+
+@dataclass
+class Stance:
+    source: Claim | str  # a claim, "work:TITLE", or "doc"
+    relation: str
+    target: Claim
+    start: int
+    end: int
+    confidence: float
+    rule: str
+
+
+@lru_cache(maxsize=64)
+def _cue_regex(cues: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w])")
+
+
+def _opens_with(lower: str, markers: tuple[str, ...]) -> bool:
+    return any(lower.startswith(m + " ") or lower.startswith(m + ",") for m in markers)
+
+
+def _attributed(c: Claim) -> bool:
+    return c.kind in ("attributed", "quoted", "according") or c.author is not None
+
+
+def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
+    out: list[Stance] = []
+    disputes = _cue_regex(rules.dispute_cues)
+    for i, s in enumerate(sentences):
+        for c in s.claims:
+            if c.work:
+                out.append(Stance(f"work:{c.work}", "supports", c, s.start, s.end, c.confidence, "attribution"))
+            denied = getattr(c, "denied_by", None)
+            if denied is not None:
+                src = f"work:{denied.work}" if denied.work else denied
+                out.append(Stance(src, "disputes", c, s.start, s.end, 0.65, "not-x-but-y"))
+        if not s.claims:
+            continue
+        own = next((c for c in s.claims if c.kind != "negated"), None)
+        if own is None:
+            continue
+        prev = [p for p in sentences[max(0, i - 2) : i] if p.paragraph >= s.paragraph - 1]
+        earlier = [c for p in prev for c in p.claims if c.kind != "negated" and _attributed(c)]
+        explicit = disputes.search(s.lower)
+        contrast = _opens_with(s.lower, rules.contrast)
+        if earlier and (explicit or contrast) and not _attributed(own):
+            conf = 0.75 if explicit else 0.55
+            rule = "dispute-cue" if explicit else "contrast-reply"
+            for target in earlier:
+                if target is not own:
+                    out.append(Stance(own, "disputes", target, s.start, s.end, conf, rule))
+        if earlier and any(e in s.lower for e in _ENDORSE) and not explicit:
+            out.append(Stance("doc", "supports", earlier[-1], s.start, s.end, 0.7, "endorsement"))
+        if _opens_with(s.lower, rules.conclusion) and not explicit:
+            before = [c for p in sentences[max(0, i - 3) : i] if p.paragraph == s.paragraph
+                      for c in p.claims if c.kind != "negated"]
+            if before:
+                out.append(Stance(before[-1], "supports", own, s.start, s.end, 0.5, "conclusion"))
+    return out
