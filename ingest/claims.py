@@ -16,17 +16,17 @@ _NOT_BUT = re.compile(
     r"(?:only |merely |just |simply )?(?P<neg>[^;:—]{4,120}?)(?:,? nor [^;:—]{3,120}?)?,? but "
     r"(?P<pos>.{4,})$"
 )
-_THESIS_MODALS = {"must", "should", "cannot", "can't", "never", "requires", "require", "need", "needs"}
 _EVALUATIVE = {
-    "worst", "best", "greatest", "most", "least", "only", "impossible", "essential", "vital",
-    "absurd", "obviously", "clearly", "certainly", "undeniably", "fundamentally", "nothing",
-    "always", "never", "entirely", "completely", "crucially", "true", "false", "wrong",
-    "right", "key", "central", "real", "genuine", "merely", "purely", "precisely",
+    "impossible", "essential", "vital", "absurd", "obviously", "clearly", "certainly",
+    "undeniably", "fundamentally", "entirely", "completely", "crucially", "purely", "precisely",
+    "merely", "false", "wrong",
 }
-_NUMBER_WORDS = {"million", "millions", "billion", "thousand", "thousands", "percent", "%", "hundred"}
+_QUOTE_MARK = re.compile(r"[“\"]")
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
 _FIRST_PERSON = {"i", "me", "my", "we", "our", "us"}
 _PRONOUNS = {"he", "she", "they", "his", "her", "their"}
+_VAGUE_SUBJECTS = {"this", "that", "these", "those", "it", "they", "he", "she", "we", "i", "you",
+                   "there", "which", "what", "the patient", "one"}
 
 
 @dataclass
@@ -134,6 +134,7 @@ class ClaimFinder:
                                  "quoted", 0.6, "block-quotation"))
 
     def _scan_sentences(self, doc, base, paragraph, skip, last_person) -> None:
+        scope: Claim | None = None
         for i, sent in enumerate(doc.sents):
             s_abs, e_abs = base + sent.start_char, base + sent.end_char
             if any(a <= s_abs < b for a, b in skip):
@@ -143,9 +144,17 @@ class ClaimFinder:
                 continue
             info = Sentence(s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower())
             self._attributed(sent, base, info, last_person)
+            self._fallback(sent, base, info)
             self._according(sent, base, info)
             self._quoted(sent, base, info, last_person)
             info.score = self._thesis_score(sent, info)
+            if not info.claims and info.score < self.rules.claim_threshold:
+                self._scope(info, scope)
+            attributed = [c for c in info.claims if c.kind in ("attributed", "according")]
+            if attributed:
+                scope = attributed[0]
+            elif not any(c.kind == "scoped" for c in info.claims):
+                scope = None
             for c in list(info.claims):
                 self._negated(c, info)
             self.sentences.append(info)
@@ -210,6 +219,8 @@ class ClaimFinder:
                 continue
             subj = find_subject(tok)
             person, work = self._speaker(subj, base, last_person)
+            if subj is None and tok.tag_ in ("VBG", "VBN"):
+                person = self.person_before(base + tok.idx, base + sent.start_char)
             if subj is not None and subj.lower_ in ("i", "we") and not person:
                 continue  # the document's author: a thesis, scored below
             if not person and not work:
@@ -224,7 +235,44 @@ class ClaimFinder:
                       0.8 if strong else 0.7, "reporting-verb-clause", tok.lemma_.lower())
             )
 
+    def _fallback(self, sent, base: int, info: Sentence) -> None:
+        """'X documents how ...' when the tagger read the verb as a noun: a surface pattern."""
+        if info.claims:
+            return
+        verbs = "|".join(sorted(self.rules.reporting_verbs_3sg))
+        m = re.match(
+            rf"^(?:[^:]{{0,60}}:\s*)?(?P<who>[A-Z][\w’'.-]+(?:\s[A-Z][\w’'.-]+){{0,3}}?)(?:['’]s\s+(?P<noun>\w+))?"
+            rf"\s+(?:{verbs})\s+(?:that\s+|how\s+|why\s+)?(?P<rest>.{{12,}})$",
+            sent.text,
+        )
+        if not m:
+            return
+        person = self.who(m.group("who"))
+        if not person or (m.group("noun") and m.group("noun").lower() not in self.rules.research_nouns):
+            return
+        rest = m.group("rest").rstrip(" .")
+        s0 = base + sent.start_char + m.start("rest")
+        info.claims.append(Claim(rest, s0, s0 + len(rest), person, None, "attributed", 0.65,
+                                 "reporting-verb-surface"))
+
+    def _scope(self, info: Sentence, last: Claim | None) -> None:
+        """A plain factual sentence right after an attributed one reports the same source."""
+        if last is None or info.claims or info.first_in_paragraph or not info.text.endswith("."):
+            return
+        words = set(re.findall(r"[a-z’']+", info.lower))
+        if words & (_FIRST_PERSON | _SECOND_PERSON) or info.lower.startswith(("this ", "these ", "such ")):
+            return
+        if len(words) < 6 or any(info.lower.startswith(c + " ") for c in self.rules.conclusion):
+            return
+        text = info.text.rstrip(" .")
+        info.claims.append(Claim(text, info.start, info.start + len(text), last.author, last.work,
+                                 "scoped", 0.45, "attribution-scope"))
+
     def _according(self, sent, base: int, info: Sentence) -> None:
+        if not info.claims:
+            self._parenthetical(sent, base, info)
+        if info.claims:
+            return
         low = sent.text.lower()
         for cue in self.rules.according_to:
             pos = low.find(cue)
@@ -250,6 +298,24 @@ class ClaimFinder:
                 info.claims.append(Claim(body, base + s, base + s + len(body), person, work,
                                          "according", 0.7, "according-to"))
 
+    def _parenthetical(self, sent, base: int, info: Sentence) -> None:
+        """'CLAIM, says X in Y, CLAIM.' / 'A, according to X, B.': the aside removed."""
+        verbs = "|".join(sorted(self.rules.reporting_verbs_3sg))
+        cues = "|".join(re.escape(c) for c in self.rules.according_to)
+        m = re.search(rf",\s*(?:{cues}|(?:{verbs}))\s+([^,;]{{2,90}}?),\s*", sent.text)
+        if not m or m.start() < 8:
+            return
+        who = m.group(1)
+        person = self.who(re.split(r"\s+in\s+", who)[0])
+        work = self.work_at(base + sent.start_char + m.start(1), base + sent.start_char + m.end(1))
+        if not (person or work):
+            return
+        text = (sent.text[: m.start()] + " " + sent.text[m.end():]).strip().rstrip(" .")
+        if len(text.split()) >= 5:
+            s0 = base + sent.start_char
+            info.claims.append(Claim(text, s0, s0 + len(sent.text.rstrip()), person, work,
+                                     "according", 0.7, "parenthetical-attribution"))
+
     def _quoted(self, sent, base: int, info: Sentence, last_person: list) -> None:
         """A quotation that a speech verb attributes: 'calling X “...”', 'declaring “...”'."""
         if info.claims:
@@ -260,7 +326,10 @@ class ClaimFinder:
         for tok in sent:
             if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.rules.reporting_verbs:
                 continue
-            person, work = self._speaker(find_subject(tok), base, last_person)
+            subj = find_subject(tok)
+            person, work = self._speaker(subj, base, last_person)
+            if subj is None and tok.tag_ in ("VBG", "VBN"):
+                person = self.person_before(base + tok.idx, base + sent.start_char)
             if not (person or work):
                 continue
             sub = list(tok.subtree)
@@ -280,7 +349,7 @@ class ClaimFinder:
     # -- negated alternatives -----------------------------------------------------------
     def _negated(self, claim: Claim, info: Sentence) -> None:
         m = _NOT_BUT.match(claim.text)
-        if not m:
+        if not m or m.group("subj").split()[0].lower() in _VAGUE_SUBJECTS:
             return
         neg = f"{m.group('subj')} {m.group('cop')} {m.group('neg')}".strip()
         off = claim.start + m.start("neg")
@@ -290,38 +359,39 @@ class ClaimFinder:
 
     # -- theses -------------------------------------------------------------------------
     def _thesis_score(self, sent, info: Sentence) -> float:
+        """How likely the sentence states one of the document's claims (rules.claim_weights)."""
         toks = [t for t in sent if not t.is_space]
         n = len(toks)
-        words = {t.lower_ for t in toks}
         if n < 6 or info.text.endswith(("?", ":")) or not any(t.pos_ in ("VERB", "AUX") for t in toks):
             return 0.0
-        if not info.text[-1] in ".!”\"’)" and n < 12:
+        if info.text[-1] not in ".!”\"’)" and n < 12:
             return 0.0  # a heading or a list fragment
-        score = 0.0
+        words = {t.lower_ for t in toks}
         root = sent.root
-        if root.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in root.children):
-            score += 1.0
-        if any(t.dep_ == "neg" for t in toks) and " but " in info.lower:
-            score += 1.5
-        if words & _THESIS_MODALS:
-            score += 1.0
-        if words & _EVALUATIVE or any(t.tag_ in ("JJS", "RBS") for t in toks):
-            score += 1.0
-        if words & _NUMBER_WORDS or sum(1 for t in toks if t.like_num) >= 2:
-            score += 1.0
-        if info.first_in_paragraph:
-            score += 0.5
-        if any(info.lower.startswith(c + " ") for c in self.rules.conclusion):
-            score += 1.0
-        if words & _SECOND_PERSON:
-            score -= 2.0
-        if words & _FIRST_PERSON and not (words & {"we"}):
-            score -= 1.0
-        if n > 70:
-            score -= 1.0
-        if info.text.startswith(("“", '"')):
-            score -= 1.0
-        return score
+        features = {
+            "superlative": any(t.tag_ in ("JJS", "RBS") for t in toks),
+            "past_perfect_or_aux": any(c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children),
+            "proper_noun_subject": any(t.dep_ == "nsubj" and t.pos_ == "PROPN" for t in toks),
+            "quotation": bool(_QUOTE_MARK.search(info.text)),
+            "names_a_person": any(e.label_ == "PERSON" for e in sent.ents),
+            "passive": any(t.dep_ == "nsubjpass" for t in toks),
+            "long": n > 40,
+            "clausal_complement": any(t.dep_ == "ccomp" for t in toks),
+            "past_tense": root.tag_ in ("VBD", "VBN"),
+            "date": any(e.label_ == "DATE" for e in sent.ents),
+            "numbers": any(t.like_num for t in toks),
+            "negation": any(t.dep_ == "neg" for t in toks),
+            "not_but": any(t.dep_ == "neg" for t in toks) and " but " in info.lower,
+            "evaluative": bool(words & _EVALUATIVE),
+            "first_in_paragraph": info.first_in_paragraph,
+            "copula_adjective": root.lemma_ == "be" and any(c.dep_ == "acomp" for c in root.children),
+            "first_person": bool(words & _FIRST_PERSON),
+            "second_person": bool(words & _SECOND_PERSON),
+            "short": n < 12,
+            "conclusion_opener": any(info.lower.startswith(c + " ") for c in self.rules.conclusion),
+        }
+        weights = self.rules.claim_weights
+        return sum(weights.get(name, 0.0) for name, on in features.items() if on)
 
     def theses(self, threshold: float) -> None:
         """Make a document-level claim of every sentence without claims scoring >= threshold."""

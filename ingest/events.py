@@ -77,6 +77,12 @@ class EventFinder:
         if date and (not ev.date or len(date) > len(ev.date)):
             ev.date = date
 
+    def scan_names(self, text: str) -> None:
+        """Event names the user listed in their rules file, found verbatim."""
+        for name in self.rules.events:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                self._add(name, m.start(), m.end(), None, "user-event-name")
+
     def scan(self, doc, base: int, exclude: list[tuple[int, int]]) -> None:
         rules = self.rules
         taken: set[int] = set()

@@ -16,7 +16,6 @@ from ingest.people import PeopleFinder, compatible, plausible_name
 from ingest.stance import find_stances
 from ingest.works import WorkMention, find_works
 
-THESIS_THRESHOLD = 2.5
 LABEL_CHARS = 140
 
 
@@ -94,6 +93,7 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
 
     # -- events -------------------------------------------------------------------------
     events = EventFinder(rules, set(people))
+    events.scan_names(text)
     for base, doc in pdocs:
         events.scan(doc, base, title_spans + reference_spans)
     for ev in events.resolve().values():
@@ -117,7 +117,7 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     last_person: list[str] = []  # carried across paragraphs: "He" often opens one
     for i, (base, doc) in enumerate(pdocs):
         claims.scan(doc, base, i, reference_spans, last_person)
-    claims.theses(THESIS_THRESHOLD)
+    claims.theses(rules.claim_threshold)
     works_by_author: dict[str, list[str]] = {}
     for w in works:
         for a in w.authors:

@@ -145,6 +145,10 @@ class PeopleFinder:
 
     def resolve(self, text: str, exclude: list[tuple[int, int]]) -> dict[str, Person]:
         """Group surface forms into people and find every mention in `text`."""
+        for alias, target in self.alias_of.items():
+            if re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", text):
+                self.counts[target] += 1
+                self.rule_of.setdefault(target, "alias")
         names = [n for n in self.counts if self.nonperson[n] <= self.counts[n] or " " in n]
         # A lone surname that is also the surname of a fuller name belongs to that name.
         full = sorted(

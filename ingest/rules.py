@@ -21,6 +21,7 @@ class RulesError(Exception):
 @dataclass
 class Rules:
     reporting_verbs: frozenset[str]
+    reporting_verbs_3sg: frozenset[str]
     negative_verbs: frozenset[str]
     according_to: tuple[str, ...]
     work_nouns: frozenset[str]
@@ -33,6 +34,8 @@ class Rules:
     weak_event_heads: frozenset[str]
     titles: frozenset[str]
     not_name_words: frozenset[str]
+    claim_weights: dict[str, float] = field(default_factory=dict)
+    claim_threshold: float = 1.0
     aliases: dict[str, str] = field(default_factory=dict)
     events: tuple[str, ...] = ()  # extra event names to find verbatim
     source: str = "bundled"
@@ -72,6 +75,15 @@ def load_rules(user_file: str | Path | None = None) -> Rules:
         raise RulesError(f"rules file {path}: unexpected structure ({exc})") from None
 
 
+def _third_person(verb: str) -> str:
+    """'argue' -> 'argues', 'testify' -> 'testifies', 'stress' -> 'stresses'."""
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    return verb + "s"
+
+
 def _lower(items) -> frozenset[str]:
     return frozenset(str(i).lower() for i in items)
 
@@ -81,6 +93,7 @@ def _build(d: dict, source: str) -> Rules:
     aliases = {str(k): str(v) for k, v in d.get("aliases", {}).items()}
     return Rules(
         reporting_verbs=_lower(rep["verbs"]),
+        reporting_verbs_3sg=frozenset(_third_person(v) for v in _lower(rep["verbs"])),
         negative_verbs=_lower(rep["negative_verbs"]),
         according_to=tuple(s.lower() for s in rep["according_to"]),
         work_nouns=_lower(d["works"]["nouns"]),
@@ -93,6 +106,8 @@ def _build(d: dict, source: str) -> Rules:
         weak_event_heads=_lower(ev["weak_heads"]),
         titles=_lower(pe["titles"]),
         not_name_words=_lower(pe["not_name_words"]),
+        claim_weights={str(k): float(v) for k, v in d["claims"]["weights"].items()},
+        claim_threshold=float(d["claims"]["threshold"]),
         aliases=aliases,
         events=tuple(str(e) for e in ev.get("names", [])),
         source=source,

@@ -83,7 +83,9 @@ def load_graph_file(path: str | Path) -> Dataset:
             ds.parse(str(path), format="json-ld")
         else:
             known = ", ".join(sorted([*_OX_FORMATS, *_JSONLD]))
-            raise UserError(f"cannot tell the RDF format of {path} from its suffix; use one of {known}")
+            raise UserError(
+                f"cannot tell the RDF format of {path} from its suffix; use one of {known}"
+            )
     except UserError:
         raise
     except (SyntaxError, ValueError, OSError) as exc:
