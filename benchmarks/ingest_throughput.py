@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from graph.store import DiskStore  # noqa: E402
 from ingest.nlp import BATCH_SIZE, load_nlp  # noqa: E402
-from ingest.pipeline import ingest, read_all, IngestSummary  # noqa: E402
+from ingest.pipeline import IngestSummary, ingest, read_all  # noqa: E402
 
 
 def build_corpus(dst: Path, words: int) -> int:
@@ -71,8 +71,10 @@ def main() -> int:
         docs = read_all([corpus], IngestSummary())
         texts = [d.nlp_text[s:e] for d in docs for s, e in d.passages]
         load_nlp()  # both sides run with the model already loaded
-        print(f"corpus: {len(docs)} files, {words:,} words, {len(texts):,} passages; "
-              f"cpus: {os.cpu_count()}; repeat: {args.repeat}")
+        print(
+            f"corpus: {len(docs)} files, {words:,} words, {len(texts):,} passages; "
+            f"cpus: {os.cpu_count()}; repeat: {args.repeat}"
+        )
         print(f"{'jobs':>4}  {'spaCy w/s':>10}  {'ingest w/s':>10}  {'ratio':>6}  spread")
         for jobs in args.jobs:
             ratios, sp, ig = [], [], []
@@ -83,8 +85,10 @@ def main() -> int:
                 ig.append(words / t_ig)
                 ratios.append(t_sp / t_ig)
             spread = f"{min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else "-"
-            print(f"{jobs:>4}  {statistics.median(sp):>10,.0f}  {statistics.median(ig):>10,.0f}  "
-                  f"{statistics.median(ratios):>6.2f}  {spread}")
+            print(
+                f"{jobs:>4}  {statistics.median(sp):>10,.0f}  {statistics.median(ig):>10,.0f}  "
+                f"{statistics.median(ratios):>6.2f}  {spread}"
+            )
     return 0
 
 

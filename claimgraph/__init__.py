@@ -22,12 +22,16 @@ def open_store(path: str | Path | None = "claimgraph-store"):
     return MemoryStore() if path is None else DiskStore(path)
 
 
-def ingest(paths, store=None, rules=None, jobs: int = 1, progress: bool = False, force: bool = False):
+def ingest(
+    paths, store=None, rules=None, jobs: int = 1, progress: bool = False, force: bool = False
+):
     """Ingest files/folders into `store` (default: a new in-memory store); returns the summary."""
     from ingest.pipeline import ingest as _ingest
 
     store = open_store(None) if store is None else store
-    summary = _ingest([Path(p) for p in paths], store, rules, jobs=jobs, progress=progress, force=force)
+    summary = _ingest(
+        [Path(p) for p in paths], store, rules, jobs=jobs, progress=progress, force=force
+    )
     summary.store = store
     return summary
 

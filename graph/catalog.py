@@ -61,16 +61,36 @@ def counts(ds: Dataset) -> Counts:
     c = Counts()
     for (n,) in _rows(ds, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):
         c.quads = int(n)
-    for (n,) in _rows(ds, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a cg:SourceDocument } }"):
+    for (n,) in _rows(
+        ds, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g a cg:SourceDocument } }"
+    ):
         c.documents = int(n)
-    for (n,) in _rows(ds, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a cg:Passage } }"):
+    for (n,) in _rows(
+        ds, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?p a cg:Passage } }"
+    ):
         c.passages = int(n)
     for kind in ("Person", "CreativeWork", "Event", "Claim"):
-        for (n,) in _rows(ds, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a schema:{kind} }} }}"):
+        for (n,) in _rows(
+            ds, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a schema:{kind} }} }}"
+        ):
             c.nodes["Work" if kind == "CreativeWork" else kind] = int(n)
     for rel in ("supports", "disputes", "cites"):
         for (n,) in _rows(
-            ds, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s cito:{rel} ?o }} }} }}"
+            ds,
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s cito:{rel} ?o }} }} }}",
         ):
             c.edges[rel] = int(n)
     return c
+
+
+def labels(ds: Dataset) -> dict[str, tuple[str, str | None]]:
+    """Every person, work, event and claim IRI -> (its label, its schema:text if a claim)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for s, label, text in _rows(
+        ds,
+        "SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?text) WHERE { GRAPH ?g { ?s rdfs:label ?l ."
+        " VALUES ?type { schema:Person schema:CreativeWork schema:Event schema:Claim } ?s a ?type ."
+        " OPTIONAL { ?s schema:text ?t } } } GROUP BY ?s",
+    ):
+        out[str(s)] = (str(label), str(text) if text is not None else None)
+    return out

@@ -7,7 +7,7 @@ evidence node per edge pointing at a cg:Passage with Web Annotation selectors.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -34,7 +34,7 @@ class Run:
 
     @classmethod
     def now(cls, version: str, started: datetime | None = None) -> Run:
-        end = datetime.now(timezone.utc).replace(microsecond=0)
+        end = datetime.now(UTC).replace(microsecond=0)
         return cls(version, started or end, end)
 
 
@@ -54,6 +54,7 @@ class _Builder:
         self.g = document_iri(document.name)
         self.quads: list[Quad] = []
         self.passages: set[tuple[int, int]] = set()
+        self.kinds: dict[str, str] = {}
         self.run = URIRef(f"{base_iri()}run/{digest(document.sha256, run.version, size=16)}")
 
     def add(self, s, p, o) -> None:
@@ -91,7 +92,8 @@ def _node_triples(b: _Builder, node: Node) -> None:
     for alias in sorted(node.aliases - {node.label}):
         b.add(s, SCHEMA.alternateName, Literal(alias))
     for author in node.authors:
-        b.add(s, SCHEMA.author, iri(author))
+        if author in b.kinds:
+            b.add(s, SCHEMA.author, iri(author))
     if node.date:
         prop = SCHEMA.datePublished if node.kind == "Work" else SCHEMA.startDate
         b.add(s, prop, Literal(node.date))
@@ -99,8 +101,9 @@ def _node_triples(b: _Builder, node: Node) -> None:
         b.add(s, SCHEMA.text, Literal(node.text or node.label))
         b.add(s, CG.confidence, confidence_literal(node.confidence))
         for about in node.about:
-            b.add(s, SCHEMA.about, iri(about))
-        if node.work:
+            if about in b.kinds:
+                b.add(s, SCHEMA.about, iri(about))
+        if node.work in b.kinds:
             b.add(s, PROV.wasQuotedFrom, iri(node.work))
         for m in node.mentions:
             b.add(s, SCHEMA.appearance, b.passage(m.start, m.end))
@@ -114,6 +117,7 @@ def _node_triples(b: _Builder, node: Node) -> None:
 def document_quads(document: Document, extraction: Extraction, run: Run) -> list[Quad]:
     """All quads of one document's named graph."""
     b = _Builder(document, run)
+    b.kinds = {n.key: n.kind for n in extraction.nodes.values()}
     g = b.g
     b.add(g, RDF.type, PROV.Entity)
     b.add(g, RDF.type, CG.SourceDocument)
@@ -140,7 +144,14 @@ def document_quads(document: Document, extraction: Extraction, run: Run) -> list
     for node in extraction.nodes.values():
         _node_triples(b, node)
 
+    kinds = b.kinds
     for edge in extraction.edges:
+        # The contract: CiTO edges join works, claims and documents, never people, and every
+        # end is typed in this same graph so that the graph stands on its own.
+        if kinds.get(edge.target) not in ("Claim", "Work") or (
+            edge.source != DOC and kinds.get(edge.source) not in ("Claim", "Work")
+        ):
+            continue
         s = g if edge.source == DOC else iri(edge.source)
         p = CITO[edge.relation]
         o = iri(edge.target)

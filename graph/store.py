@@ -209,7 +209,7 @@ class MemoryStore:
     ) -> None:
         for name in list(graphs) + list(remove):
             self._ds.remove_graph(self._ds.graph(name))
-        for name, quads in graphs.items():
+        for quads in graphs.values():
             self._ds.addN(quads)
 
 

@@ -15,7 +15,7 @@ from importlib import resources
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, SH
 
 from graph.namespaces import PREFIXES, base_iri
@@ -161,17 +161,18 @@ def union_graph(data: Graph) -> tuple[Graph, int]:
     """All triples of `data` (every named graph of a Dataset) in one Graph, and the number
     of non-empty named graphs."""
     union = Graph()
-    if isinstance(data, ConjunctiveGraph):  # Dataset is a ConjunctiveGraph in rdflib 7
-        names = set()
-        for s, p, o, g in data.quads((None, None, None, None)):
-            union.add((s, p, o))
-            name = getattr(g, "identifier", g)
-            if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
-                names.add(name)
-        return union, len(names)
-    for triple in data:
-        union.add(triple)
-    return union, 0
+    quads = getattr(data, "quads", None)  # Dataset (and the deprecated ConjunctiveGraph)
+    if quads is None:
+        for triple in data:
+            union.add(triple)
+        return union, 0
+    names = set()
+    for s, p, o, g in quads((None, None, None, None)):
+        union.add((s, p, o))
+        name = getattr(g, "identifier", g)
+        if name is not None and name != DATASET_DEFAULT_GRAPH_ID:
+            names.add(name)
+    return union, len(names)
 
 
 def validate(data: Graph) -> ValidationResult:

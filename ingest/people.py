@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from graph.identity import fold
 
 _INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
-_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÞĀ-ſ][\w'’.-]*$|^(?:de|da|di|du|van|von|der|den|del|la|le|bin|al|dze|ibn|y)$")
+_NAME_TOKEN = re.compile(
+    r"^[A-ZÀ-ÞĀ-ſ][\w'’.-]*$|^(?:de|da|di|du|van|von|der|den|del|la|le|bin|al|dze|ibn|y)$"
+)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_JUNK = re.compile(r"^[^\wÀ-ſ]+|[^\wÀ-ſ.]+$")
 _FOOTNOTE_DIGITS = re.compile(r"(?<=[a-zà-ÿ])\d+$")
@@ -159,7 +161,9 @@ class PeopleFinder:
         canonical: dict[str, str] = {}
         for n in full:
             for c in set(canonical.values()):
-                if compatible(n, c) and (len(n.split()) < len(c.split()) or _richness(n) <= _richness(c)):
+                if compatible(n, c) and (
+                    len(n.split()) < len(c.split()) or _richness(n) <= _richness(c)
+                ):
                     canonical[n] = c
                     break
             else:
@@ -174,7 +178,10 @@ class PeopleFinder:
             options = by_surname.get(fold(surname(n)), [])
             options = [c for c in options if compatible(n, c)]
             if options:
-                canonical[n] = max(options, key=lambda c: sum(self.counts[k] for k, v in canonical.items() if v == c))
+                canonical[n] = max(
+                    options,
+                    key=lambda c: sum(self.counts[k] for k, v in canonical.items() if v == c),
+                )
             else:
                 canonical[n] = n
                 by_surname[fold(surname(n))].append(n)
@@ -185,7 +192,9 @@ class PeopleFinder:
 
         people: dict[str, Person] = {}
         for n, c in canonical.items():
-            p = people.setdefault(c, Person(c, rule=self.rule_of.get(c, self.rule_of.get(n, "alias"))))
+            p = people.setdefault(
+                c, Person(c, rule=self.rule_of.get(c, self.rule_of.get(n, "alias")))
+            )
             if n != c:
                 p.aliases.add(n)
         surnames = Counter(fold(surname(c)) for c in people)
@@ -194,7 +203,9 @@ class PeopleFinder:
             if surnames[fold(surname(p.label))] == 1 and len(p.label.split()) > 1:
                 forms.add(surname(p.label))
             p.mentions = _find_all(text, forms, exclude)
-            p.aliases |= {f for f in forms if f != p.label and any(text[s:e] == f for s, e in p.mentions)}
+            p.aliases |= {
+                f for f in forms if f != p.label and any(text[s:e] == f for s, e in p.mentions)
+            }
         return {c: p for c, p in people.items() if p.mentions}
 
 

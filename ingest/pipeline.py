@@ -25,7 +25,7 @@ from ingest.markers import mask_footnote_markers
 from ingest.nlp import load_nlp, pipe
 from ingest.passages import split_passages
 from ingest.readers import ReadError, read_document
-from ingest.resolve import resolve_people
+from ingest.resolve import resolve_people, unify_labels
 from ingest.rules import Rules, load_rules
 
 VERSION = "0.1.0"
@@ -47,7 +47,9 @@ class IngestSummary:
     names: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        nodes = ", ".join(f"{self.nodes[k]} {k.lower()}s" for k in ("Person", "Work", "Event", "Claim"))
+        nodes = ", ".join(
+            f"{self.nodes[k]} {k.lower()}s" for k in ("Person", "Work", "Event", "Claim")
+        )
         edges = ", ".join(f"{self.edges[k]} {k}" for k in ("supports", "disputes", "cites"))
         return [
             f"documents: {self.documents} ingested, {self.unchanged} unchanged, {self.failed} skipped",
@@ -80,13 +82,23 @@ def read_all(paths: list[Path], summary: IngestSummary) -> list[Document]:
     return docs
 
 
-def extract_all(docs: list[Document], rules: Rules, jobs: int = 1, progress: bool = True,
-                summary: IngestSummary | None = None) -> list[tuple[Document, Extraction]]:
+def extract_all(
+    docs: list[Document],
+    rules: Rules,
+    jobs: int = 1,
+    progress: bool = True,
+    summary: IngestSummary | None = None,
+) -> list[tuple[Document, Extraction]]:
     """Run spaCy over all passages in batches and extract each document."""
     nlp = load_nlp()
     texts = [d.nlp_text[s:e] for d in docs for s, e in d.passages]
-    bar = tqdm(total=len(texts), unit="passage", disable=not progress or None, file=sys.stderr,
-               desc="reading")
+    bar = tqdm(
+        total=len(texts),
+        unit="passage",
+        disable=not progress or None,
+        file=sys.stderr,
+        desc="reading",
+    )
     spacy_docs = pipe(nlp, texts, jobs)
     out = []
     for d in docs:
@@ -99,14 +111,22 @@ def extract_all(docs: list[Document], rules: Rules, jobs: int = 1, progress: boo
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the rest
             if summary is None:
                 raise
-            summary.problems.append(f"{d.name}: extraction failed ({exc.__class__.__name__}: {exc})")
+            summary.problems.append(
+                f"{d.name}: extraction failed ({exc.__class__.__name__}: {exc})"
+            )
             summary.failed += 1
     bar.close()
     return out
 
 
-def ingest(paths: list[str | Path], store, rules_file: str | Path | None = None, jobs: int = 1,
-           progress: bool = True, force: bool = False) -> IngestSummary:
+def ingest(
+    paths: list[str | Path],
+    store,
+    rules_file: str | Path | None = None,
+    jobs: int = 1,
+    progress: bool = True,
+    force: bool = False,
+) -> IngestSummary:
     """Ingest files and folders into `store` (a DiskStore or MemoryStore)."""
     started = time.perf_counter()
     summary = IngestSummary()
@@ -124,6 +144,7 @@ def ingest(paths: list[str | Path], store, rules_file: str | Path | None = None,
     if todo:
         results = extract_all(todo, rules, jobs, progress, summary)
         resolve_people([ex for _d, ex in results], catalog.people(ds))
+        unify_labels([ex for _d, ex in results], catalog.labels(ds))
         run = Run.now(VERSION)
         graphs = {}
         for d, ex in results:
@@ -161,7 +182,9 @@ def _match_name(given: str, known: dict) -> str:
     if given in known:
         return given
     p = Path(given)
-    candidates = [n for n in known if n == p.name or given.endswith("/" + n) or n.endswith("/" + p.name)]
+    candidates = [
+        n for n in known if n == p.name or given.endswith("/" + n) or n.endswith("/" + p.name)
+    ]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:

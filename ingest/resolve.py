@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from graph.identity import node_key
 from graph.model import Extraction
+from graph.namespaces import base_iri
 from ingest.people import _richness, compatible
 
 
@@ -61,3 +62,21 @@ def _apply(ex: Extraction, renames: dict[str, tuple[str, str]]) -> None:
     for edge in ex.edges:
         edge.source = renames.get(edge.source, (edge.source,))[0]
         edge.target = renames.get(edge.target, (edge.target,))[0]
+
+
+def unify_labels(batch: list[Extraction], known: dict[str, tuple[str, str | None]]) -> None:
+    """One label (and one claim text) per node across the corpus: the store's, else the first.
+
+    A node's key comes from a normalised form, so two documents may spell the same node
+    differently; the other spellings become alternate names.
+    """
+    chosen = {k.removeprefix(base_iri()): v for k, v in known.items()}
+    for ex in batch:
+        for node in ex.nodes.values():
+            label, text = chosen.setdefault(node.key, (node.label, node.text))
+            if node.label != label:
+                node.aliases.add(node.label)
+                node.label = label
+            node.aliases.discard(label)
+            if node.kind == "Claim" and text is not None:
+                node.text = text

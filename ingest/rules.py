@@ -27,6 +27,8 @@ class Rules:
     work_nouns: frozenset[str]
     research_nouns: frozenset[str]
     dispute_cues: tuple[str, ...]
+    condemn_verbs: frozenset[str]
+    statement_nouns: frozenset[str]
     support_cues: tuple[str, ...]
     contrast: tuple[str, ...]
     conclusion: tuple[str, ...]
@@ -99,6 +101,8 @@ def _build(d: dict, source: str) -> Rules:
         work_nouns=_lower(d["works"]["nouns"]),
         research_nouns=_lower(d["works"]["research_nouns"]),
         dispute_cues=tuple(s.lower() for s in st["disputes"]),
+        condemn_verbs=_lower(st["condemn_verbs"]),
+        statement_nouns=_lower(st["statement_nouns"]),
         support_cues=tuple(s.lower() for s in st["supports"]),
         contrast=tuple(s.lower() for s in st["contrast"]),
         conclusion=tuple(s.lower() for s in st["conclusion"]),

@@ -20,8 +20,20 @@ from functools import lru_cache
 
 from ingest.claims import Claim, Sentence
 
-_ENDORSE = ("perfectly true", "exactly right", "is right", "are right", "was right",
-            "were right", "right about", "understating", "i agree", "we agree", "is true", "is correct")
+_ENDORSE = (
+    "perfectly true",
+    "exactly right",
+    "is right",
+    "are right",
+    "was right",
+    "were right",
+    "right about",
+    "understating",
+    "i agree",
+    "we agree",
+    "is true",
+    "is correct",
+)
 
 
 @dataclass
@@ -54,7 +66,11 @@ def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
     for i, s in enumerate(sentences):
         for c in s.claims:
             if c.work:
-                out.append(Stance(f"work:{c.work}", "supports", c, s.start, s.end, c.confidence, "attribution"))
+                out.append(
+                    Stance(
+                        f"work:{c.work}", "supports", c, s.start, s.end, c.confidence, "attribution"
+                    )
+                )
             denied = getattr(c, "denied_by", None)
             if denied is not None:
                 src = f"work:{denied.work}" if denied.work else denied
@@ -76,9 +92,61 @@ def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
                     out.append(Stance(own, "disputes", target, s.start, s.end, conf, rule))
         if earlier and any(e in s.lower for e in _ENDORSE) and not explicit:
             out.append(Stance("doc", "supports", earlier[-1], s.start, s.end, 0.7, "endorsement"))
+        if s.condemned:
+            said = [c for p in sentences[:i] for c in p.claims if c.author == s.condemned]
+            mine = [c for c in s.claims if c.author == s.condemner] or [own]
+            if said:
+                out.append(
+                    Stance(mine[0], "disputes", said[-1], s.start, s.end, 0.6, "condemns-statement")
+                )
         if _opens_with(s.lower, rules.conclusion) and not explicit:
-            before = [c for p in sentences[max(0, i - 3) : i] if p.paragraph == s.paragraph
-                      for c in p.claims if c.kind != "negated"]
+            before = [
+                c
+                for p in sentences[max(0, i - 3) : i]
+                if p.paragraph == s.paragraph
+                for c in p.claims
+                if c.kind != "negated"
+            ]
             if before:
                 out.append(Stance(before[-1], "supports", own, s.start, s.end, 0.5, "conclusion"))
+    out.extend(_structure(sentences))
+    return out
+
+
+def _structure(sentences: list[Sentence]) -> list[Stance]:
+    """Support read from layout: a block quotation backs the sentence introducing it, and
+    attributed evidence later in a paragraph backs the paragraph's opening thesis."""
+    out: list[Stance] = []
+    by_par: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_par.setdefault(s.paragraph, []).append(s)
+    for par, sents in by_par.items():
+        prev = by_par.get(par - 1)
+        intro = prev[-1] if prev and prev[-1].introduces_quote else None
+        quoted = [c for s in sents for c in s.claims if c.rule == "block-quotation"]
+        if intro is not None and quoted:
+            own = [c for c in intro.claims if c.kind in ("thesis", "scoped")]
+            if own:
+                out.append(
+                    Stance(
+                        quoted[0],
+                        "supports",
+                        own[0],
+                        intro.start,
+                        sents[-1].end,
+                        0.5,
+                        "quoted-evidence",
+                    )
+                )
+        topic = next((c for s in sents[:2] for c in s.claims if c.kind == "thesis"), None)
+        if topic is None:
+            continue
+        for s in sents:
+            for c in s.claims:
+                if (
+                    c is not topic
+                    and c.kind in ("attributed", "according", "quoted", "scoped")
+                    and c.author != topic.author
+                ):
+                    out.append(Stance(c, "supports", topic, s.start, s.end, 0.45, "elaboration"))
     return out

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, ROOT, cli
 from rdflib import Dataset
 
-from conftest import CORPUS, ROOT, cli
 from graph import catalog
 from graph.store import DiskStore
 
@@ -44,10 +44,15 @@ def test_stats_prints_counts(sample_store):
     assert "000_a4e22a4da5962c4b.txt" in r.stdout
 
 
-@pytest.mark.parametrize("fmt,suffix,rdflib_format", [
-    ("trig", "trig", "trig"), ("nquads", "nq", "nquads"), ("turtle", "ttl", "turtle"),
-    ("jsonld", "jsonld", "json-ld"),
-])
+@pytest.mark.parametrize(
+    "fmt,suffix,rdflib_format",
+    [
+        ("trig", "trig", "trig"),
+        ("nquads", "nq", "nquads"),
+        ("turtle", "ttl", "turtle"),
+        ("jsonld", "jsonld", "json-ld"),
+    ],
+)
 def test_export_loads_in_rdflib(sample_store, tmp_path, fmt, suffix, rdflib_format):
     out = tmp_path / f"sample.{suffix}"
     r = cli("export", "--store", str(sample_store), "--format", fmt, "-o", str(out))
@@ -83,8 +88,10 @@ def test_reingest_is_a_noop_and_an_edit_replaces_only_its_graph(tmp_path, corpus
     assert DiskStore(store).current() == gen_before  # nothing was written at all
 
     edited = corpus_copy / "000_a4e22a4da5962c4b.txt"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nA closing remark of no consequence.\n",
-                      encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\nA closing remark of no consequence.\n",
+        encoding="utf-8",
+    )
     r = cli("ingest", str(corpus_copy), "--store", str(store), "--quiet")
     assert "1 ingested, 1 unchanged" in r.stdout, r.stdout
     after = graph_quads(store)
@@ -141,15 +148,19 @@ def test_bad_input_gets_one_line_each_and_store_unchanged(sample_store, tmp_path
 
 def test_non_utf8_file_is_read_with_its_encoding(tmp_path):
     doc = tmp_path / "latin.txt"
-    text = ("Émile Durkheim argues that société shapes the individual. "
-            "Durkheim writes that crime is normal in every society.\n")
+    text = (
+        "Émile Durkheim argues that société shapes the individual. "
+        "Durkheim writes that crime is normal in every society.\n"
+    )
     doc.write_bytes(text.encode("cp1252"))
     store = tmp_path / "store"
     r = cli("ingest", str(doc), "--store", str(store), "--quiet")
     assert r.returncode == 0, r.stderr
     ds = DiskStore(store).dataset()
-    labels = {str(label) for (label,) in ds.query(
-        "SELECT ?l WHERE { ?p a schema:Person ; rdfs:label ?l }")}
+    labels = {
+        str(label)
+        for (label,) in ds.query("SELECT ?l WHERE { ?p a schema:Person ; rdfs:label ?l }")
+    }
     assert "Émile Durkheim" in labels
 
 
@@ -184,9 +195,20 @@ def test_killed_ingest_leaves_previous_graph_intact(sample_store, tmp_path):
     killed_in_write = False
     for attempt in range(6):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "claimgraph.cli", "ingest", str(big), "--store", str(store),
-             "--quiet", "--force"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "claimgraph.cli",
+                "ingest",
+                str(big),
+                "--store",
+                str(store),
+                "--quiet",
+                "--force",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 300
         while proc.poll() is None and time.monotonic() < deadline:

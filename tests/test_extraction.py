@@ -26,7 +26,13 @@ def extract(nlp, text: str, rules=RULES):
     doc = Document("t.txt", "t.txt", text, hashlib.sha256(text.encode()).hexdigest())
     doc.plain = mask_footnote_markers(text)
     doc.passages = split_passages(text)
-    pdocs = list(zip([s for s, _ in doc.passages], nlp.pipe([doc.plain[s:e] for s, e in doc.passages])))
+    pdocs = list(
+        zip(
+            [s for s, _ in doc.passages],
+            nlp.pipe([doc.plain[s:e] for s, e in doc.passages]),
+            strict=True,
+        )
+    )
     return extract_document(doc, pdocs, rules)
 
 
@@ -49,11 +55,14 @@ def test_name_cleaning_and_plausibility():
 
 
 def test_people_resolve_surnames_possessives_and_titles(nlp):
-    ex = extract(nlp, (
-        "Professor Marta Kowalczyk argues that the reform was rushed.\n"
-        "Kowalczyk’s research shows that prices doubled within a year.\n"
-        "Later, Kowalczyk concedes that some regions gained.\n"
-    ))
+    ex = extract(
+        nlp,
+        (
+            "Professor Marta Kowalczyk argues that the reform was rushed.\n"
+            "Kowalczyk’s research shows that prices doubled within a year.\n"
+            "Later, Kowalczyk concedes that some regions gained.\n"
+        ),
+    )
     people = nodes(ex, "Person")
     assert "Marta Kowalczyk" in people
     assert "Kowalczyk" not in people  # one node, not two
@@ -68,15 +77,18 @@ def test_attributed_claim_has_author_text_and_offsets(nlp):
     claim = next(c for c in claims if "harbour tax" in c.text)
     assert claim.text == "the harbour tax ruined the fishing towns"
     m = claim.mentions[0]
-    assert text[m.start:m.end] == claim.text
+    assert text[m.start : m.end] == claim.text
     assert claim.authors == ["person/tomas-brandvold"]
 
 
 def test_dispute_cue_answers_the_attributed_claim_before_it(nlp):
-    ex = extract(nlp, (
-        "Commentator Ilse Varga insisted that the bridge collapse was caused by sabotage.\n"
-        "But this is absurd: the inspection reports documented rusted cables for a decade.\n"
-    ))
+    ex = extract(
+        nlp,
+        (
+            "Commentator Ilse Varga insisted that the bridge collapse was caused by sabotage.\n"
+            "But this is absurd: the inspection reports documented rusted cables for a decade.\n"
+        ),
+    )
     claims = {n.key: n for n in ex.nodes.values() if n.kind == "Claim"}
     sabotage = next(k for k, n in claims.items() if "sabotage" in n.text)
     disputes = [e for e in ex.edges if e.relation == "disputes" and e.target == sabotage]
@@ -86,20 +98,26 @@ def test_dispute_cue_answers_the_attributed_claim_before_it(nlp):
 
 
 def test_not_a_but_b_disputes_a(nlp):
-    ex = extract(nlp, (
-        "Helga Norum shows that the festival was not a spontaneous celebration but a "
-        "carefully staged production.\n"
-    ))
+    ex = extract(
+        nlp,
+        (
+            "Helga Norum shows that the festival was not a spontaneous celebration but a "
+            "carefully staged production.\n"
+        ),
+    )
     claims = {n.key: n.text for n in ex.nodes.values() if n.kind == "Claim"}
     negated = next(k for k, t in claims.items() if t.endswith("a spontaneous celebration"))
     assert any(e.relation == "disputes" and e.target == negated for e in ex.edges)
 
 
 def test_events_named_dated_and_possessive(nlp):
-    ex = extract(nlp, (
-        "The Crimean War ruined the treasury. After the 1911 dockworkers strike the city changed.\n"
-        "The Battle of Narva was lost. Years later, Karl Lindgren's death in 1932 ended the feud.\n"
-    ))
+    ex = extract(
+        nlp,
+        (
+            "The Crimean War ruined the treasury. After the 1911 dockworkers strike the city changed.\n"
+            "The Battle of Narva was lost. Years later, Karl Lindgren's death in 1932 ended the feud.\n"
+        ),
+    )
     events = nodes(ex, "Event")
     assert "Crimean War" in events
     assert events["1911 dockworkers strike"].date == "1911"
@@ -116,9 +134,11 @@ def test_user_rules_add_aliases_and_cues(nlp, tmp_path):
     )
     rules = load_rules(tmp_path / "r.toml")
     assert "is a fairy tale" in rules.dispute_cues and "lied" in rules.dispute_cues
-    ex = extract(nlp, (
-        "Otto Lindqvist wrote that the mines were safe. Critics called The Iron Baron a liar.\n"
-    ), rules)
+    ex = extract(
+        nlp,
+        ("Otto Lindqvist wrote that the mines were safe. Critics called The Iron Baron a liar.\n"),
+        rules,
+    )
     people = nodes(ex, "Person")
     assert "The Iron Baron" in people["Otto Lindqvist"].aliases
 

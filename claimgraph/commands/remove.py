@@ -10,7 +10,9 @@ HELP = "remove documents, and everything read from them, from the store"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="document name or path as ingested")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="document name or path as ingested"
+    )
     add_store_argument(parser)
 
 
