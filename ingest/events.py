@@ -88,18 +88,47 @@ def event_name(text: str) -> str:
     return _LEADING.sub("", text)
 
 
-def _date_near(sent_text: str, span_text: str) -> str | None:
-    """A date for an event: a full date or year inside its span, else one in its sentence."""
-    for source in (span_text, sent_text):
-        m = _FULL_DATE.search(source)
-        if m:
-            day = m.group(1) or m.group(3)
-            month = _MONTHS[m.group(2)]
-            return f"{m.group(4)}-{month:02d}" + (f"-{int(day):02d}" if day else "")
-        m = _YEAR.search(source)
-        if m:
-            return m.group(1)
+_AFTER = re.compile(
+    r"^[\s,]*(?:in|of|on|during)\s+(?:the\s+year\s+)?((?:\d{1,2}\s+)?(?:[A-Z][a-z]+\s+)?(?:\d{1,2},?\s+)?\d{4})\b"
+)
+_ORDINALS = {
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+}
+
+
+def _date_near(after: str, span_text: str) -> str | None:
+    """A date for an event: a full date or year inside its span, or 'in YEAR' right after it."""
+    m = _AFTER.match(after)
+    for source in (span_text, m.group(1) if m else ""):
+        m2 = _FULL_DATE.search(source)
+        if m2:
+            day = m2.group(1) or m2.group(3)
+            month = _MONTHS[m2.group(2)]
+            return f"{m2.group(4)}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+        m2 = _YEAR.search(source)
+        if m2:
+            return m2.group(1)
     return None
+
+
+def _acronym(label: str) -> str:
+    """'World War II' -> 'WWII': initials of capitalised words, Roman numerals kept whole."""
+    parts = []
+    for w in label.split():
+        if re.fullmatch(r"[IVX]+", w):
+            parts.append(w)
+        elif w[:1].isupper():
+            parts.append(w[0])
+    return "".join(parts)
 
 
 class EventFinder:
@@ -133,17 +162,16 @@ class EventFinder:
             if ent.label_ != "EVENT" or any(s <= base + ent.start_char < e for s, e in exclude):
                 continue
             span = ent
-            if (
-                ent.start > 0
-                and doc[ent.start - 1].like_num
-                and _YEAR.match(doc[ent.start - 1].text)
-            ):
-                span = doc[ent.start - 1 : ent.end]
+            if ent.start > 0:
+                before = doc[ent.start - 1]
+                if _YEAR.fullmatch(before.text) or before.lower_ in _ORDINALS:
+                    span = doc[ent.start - 1 : ent.end]  # "the first World War", "1921 X"
+            after = doc.text[span.end_char : span.end_char + 30]
             self._add(
                 span.text,
                 base + span.start_char,
                 base + span.end_char,
-                _date_near(span.sent.text, span.text),
+                _date_near(after, span.text),
                 "ner-event",
             )
             taken.update(range(ent.start, ent.end))
@@ -158,16 +186,25 @@ class EventFinder:
                 continue
             if any(s <= base + tok.idx < e for s, e in exclude):
                 continue
+            if not tok.whitespace_ and tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-":
+                continue  # part of a hyphenated word: "death-dealing"
+            if (
+                tok.dep_ == "compound"
+                and tok.head.is_title
+                and tok.head.lemma_.lower() not in rules.event_heads
+            ):
+                continue  # "War" in "the War Committee" names an organisation
             found = self._phrase(doc, tok)
             if found is None:
                 continue
             span, rule = found
             taken.update(range(span.start, span.end))
+            after = doc.text[span.end_char : span.end_char + 30]
             self._add(
                 span.text,
                 base + span.start_char,
                 base + span.end_char,
-                _date_near(span.sent.text, span.text),
+                _date_near(after, span.text),
                 rule,
             )
 
@@ -185,12 +222,15 @@ class EventFinder:
                 and t.text not in ("’s", "'s")
             ):
                 left -= 1
-            elif t.dep_ == "case" and left - 2 >= 0 and doc[left - 2].ent_type_ == "PERSON":
-                left -= 1  # possessive: "X's death"
-            elif t.ent_type_ == "PERSON" and doc[left].dep_ == "case":
+            elif t.dep_ == "case" and left - 2 >= 0 and doc[left - 2].pos_ == "PROPN":
+                left -= 1  # possessive: "X's death", "the USSR's collapse"
+            elif t.pos_ == "PROPN" and doc[left].dep_ == "case":
                 left -= 1
             else:
                 break
+        # Lower-case adjectives in front are description, not name: "the elaborate 70th birthday".
+        while left < head.i and doc[left].pos_ == "ADJ" and doc[left].is_lower:
+            left += 1
         right = head.i + 1
         # "the murder of Sergei Kirov", "Battle of Stalingrad", "Reign of Terror"
         if (
@@ -212,27 +252,38 @@ class EventFinder:
                 right = k
         span = doc[left:right]
         mods = doc[left : head.i]
-        capitalised = head.is_title and head.i > span.sent.start or any(t.is_title for t in mods)
+        # A nationality adjective alone ("European movements") does not make a name.
+        capitalised = (head.is_title and head.i > span.sent.start) or any(
+            t.is_title and t.pos_ in ("PROPN", "NOUN") for t in mods
+        )
         has_year = any(_YEAR.fullmatch(t.text) for t in mods) or bool(_YEAR.search(span.text))
-        person_owned = any(t.ent_type_ == "PERSON" for t in mods) and lemma in _LIFE_EVENTS
+        owned = any(t.pos_ == "PROPN" for t in mods) and any(t.dep_ == "case" for t in mods)
+        person_owned = owned and lemma in _LIFE_EVENTS
         of_phrase = right > head.i + 1
-        ordinal = any(t.ent_type_ == "ORDINAL" for t in mods)
+        ordinal = any(t.ent_type_ == "ORDINAL" or t.lower_ in _ORDINALS for t in mods)
         weak = lemma in rules.weak_event_heads or head.lower_ in rules.weak_event_heads
-        if weak and not (has_year or person_owned or ordinal or capitalised):
+        if weak and not (has_year or person_owned or ordinal or capitalised or of_phrase):
             return None
-        if person_owned or of_phrase and lemma in _OF_HEADS:
+        if person_owned or (of_phrase and lemma in _OF_HEADS):
             return span, "possessive-life-event" if person_owned else "event-of-name"
         if has_year or ordinal:
             return span, "dated-event"
         if capitalised and len(span) > 1:
             return span, "named-event"
-        if not weak and len(span) == 1 and head.tag_ == "NNS":
-            return span, "bare-event-noun"
         return None
 
     def resolve(self) -> dict[str, Event]:
-        """Events keyed by folded label, merging "X" into "the 1936 X" style longer names."""
+        """Events keyed by folded label, merging "X" into "the 1936 X" style longer names and
+        acronyms into their full names ("WWII" into "World War II")."""
         out = dict(self.events)
+        acronyms = {_acronym(ev.label): key for key, ev in out.items() if len(ev.label.split()) > 1}
+        for key, ev in list(out.items()):
+            full = acronyms.get(ev.label) if ev.label.isupper() else None
+            if full and full != key and full in out:
+                out[full].mentions.extend(ev.mentions)
+                out[full].aliases.add(ev.label)
+                out[full].date = out[full].date or ev.date
+                del out[key]
         for key, ev in list(out.items()):
             for other_key, other in out.items():
                 if other is ev or len(other_key) <= len(key):

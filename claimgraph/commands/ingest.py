@@ -43,7 +43,7 @@ def run(args) -> int:
         reasons = "; ".join(summary.problems) or "no readable documents"
         raise UserError(f"{reasons}: nothing ingested, the store is unchanged")
     for problem in summary.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+        print(problem if problem.startswith("skipped") else f"skipped {problem}", file=sys.stderr)
     for line in summary.lines():
         print(line)
     print(f"store:     {store.path}")
