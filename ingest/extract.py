@@ -47,7 +47,8 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     # -- people -------------------------------------------------------------------------
     finder = PeopleFinder(rules, rules.aliases)
     for base, doc in pdocs:
-        finder.scan(doc, base, title_spans)
+        # Inside reference entries only the parsed authors are people, not publishers.
+        finder.scan(doc, base, title_spans + reference_spans)
     for w in works:
         for a in w.authors:
             finder.add(a, "work-author", weight=2)

@@ -38,9 +38,13 @@ class Person:
     rule: str = "ner-person"
 
 
+_SPACED_INITIALS = re.compile(r"\b([A-Z])\.\s+(?=[A-Z]\.)")
+
+
 def clean_name(raw: str, titles: frozenset[str]) -> str:
     """Strip possessives, honorifics, footnote digits and stray punctuation from a name."""
     name = " ".join(raw.replace("\n", " ").split())
+    name = _SPACED_INITIALS.sub(r"\1.", name)  # "S. S. Name" -> "S.S. Name"
     name = _EDGE_JUNK.sub("", name)
     name = _POSSESSIVE.sub("", name)
     name = _FOOTNOTE_DIGITS.sub("", name)
@@ -122,6 +126,8 @@ class PeopleFinder:
             if any(s <= start < e for s, e in exclude):
                 continue
             if ent.label_ == "PERSON":
+                if ent.root.tag_ in ("NNPS", "NNS") or re.search(r"['’]s\s", ent.text):
+                    continue  # "Supposed Marxists", "X’s NKVD": not one person's name
                 self.add(ent.text, "ner-person")
             elif ent.label_ in ("ORG", "GPE", "NORP", "LOC", "FAC"):
                 self.nonperson[clean_name(ent.text, rules.titles)] += 1
@@ -131,13 +137,26 @@ class PeopleFinder:
             head = tok.head
             reporting = head.pos_ == "VERB" and head.lemma_ in rules.reporting_verbs
             research = tok.dep_ == "poss" and head.lemma_.lower() in rules.research_nouns
-            if not ((tok.dep_ in ("nsubj", "nsubjpass") and reporting) or research):
+            # "X, who noted that ...": the relative clause's verb speaks for X.
+            relative = any(
+                c.dep_ == "relcl"
+                and c.lemma_ in rules.reporting_verbs
+                and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
+                for c in tok.children
+            )
+            if not ((tok.dep_ in ("nsubj", "nsubjpass") and reporting) or research or relative):
                 continue
             if base + tok.idx < 0 or any(s <= base + tok.idx < e for s, e in exclude):
                 continue
-            left = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-            span = doc[left[0].i if left else tok.i : tok.i + 1]
-            self.add(span.text, "name-before-reporting-verb")
+            start = tok.i  # the run of capitalised words right before: given names, not ranks
+            while (
+                start > 0
+                and doc[start - 1].is_title
+                and doc[start - 1].ent_type_ not in ("NORP", "GPE", "ORG")
+                and doc[start - 1].dep_ == "compound"
+            ):
+                start -= 1
+            self.add(doc[start : tok.i + 1].text, "name-before-reporting-verb")
         for m in _KNOWN_AS.finditer(doc.text):
             a = clean_name(m.group("a"), rules.titles)
             b = clean_name(m.group("b"), rules.titles)
@@ -160,7 +179,7 @@ class PeopleFinder:
         )
         canonical: dict[str, str] = {}
         for n in full:
-            for c in set(canonical.values()):
+            for c in dict.fromkeys(canonical.values()):
                 if compatible(n, c) and (
                     len(n.split()) < len(c.split()) or _richness(n) <= _richness(c)
                 ):
@@ -185,6 +204,10 @@ class PeopleFinder:
             else:
                 canonical[n] = n
                 by_surname[fold(surname(n))].append(n)
+        for n in names:
+            for alias in self.alias_of:
+                if alias.startswith(n + " ") and n not in self.alias_of:
+                    canonical[n] = self.alias_of[alias]  # "A B" of "A B C D, known as X"
         for alias, target in self.alias_of.items():
             target = canonical.get(target, target)
             if plausible_name(target, self.rules.not_name_words) or target in canonical.values():
