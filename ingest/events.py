@@ -229,7 +229,13 @@ class EventFinder:
             else:
                 break
         # Lower-case adjectives in front are description, not name: "the elaborate 70th birthday".
-        while left < head.i and doc[left].pos_ == "ADJ" and doc[left].is_lower:
+        while (
+            left < head.i
+            and doc[left].pos_ == "ADJ"
+            and doc[left].is_lower
+            and not doc[left].like_num
+            and doc[left].ent_type_ != "ORDINAL"
+        ):
             left += 1
         right = head.i + 1
         # "the murder of Sergei Kirov", "Battle of Stalingrad", "Reign of Terror"
@@ -258,14 +264,16 @@ class EventFinder:
         )
         has_year = any(_YEAR.fullmatch(t.text) for t in mods) or bool(_YEAR.search(span.text))
         owned = any(t.pos_ == "PROPN" for t in mods) and any(t.dep_ == "case" for t in mods)
-        person_owned = owned and lemma in _LIFE_EVENTS
         of_phrase = right > head.i + 1
         ordinal = any(t.ent_type_ == "ORDINAL" or t.lower_ in _ORDINALS for t in mods)
         weak = lemma in rules.weak_event_heads or head.lower_ in rules.weak_event_heads
-        if weak and not (has_year or person_owned or ordinal or capitalised or of_phrase):
+        if weak and not (has_year or owned or ordinal or capitalised or of_phrase):
             return None
-        if person_owned or (of_phrase and lemma in _OF_HEADS):
-            return span, "possessive-life-event" if person_owned else "event-of-name"
+        if owned or (of_phrase and lemma in _OF_HEADS):
+            return span, "possessive-event" if owned else "event-of-name"
+        definite = left > 0 and doc[left - 1].lower_ == "the" and head.tag_ == "NN"
+        if definite and not weak and any(c.dep_ == "relcl" for c in head.children):
+            return span, "definite-event"  # "the famine that killed millions"
         if has_year or ordinal:
             return span, "dated-event"
         if capitalised and len(span) > 1:
