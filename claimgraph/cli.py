@@ -20,6 +20,8 @@ COMMANDS = [
     "validate",
     "remove",
     "eval",
+    "query",
+    "serve",
 ]
 
 

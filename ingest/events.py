@@ -57,20 +57,6 @@ _OF_HEADS = {
     "funeral",
     "massacre",
 }
-_LIFE_EVENTS = {
-    "death",
-    "birthday",
-    "assassination",
-    "murder",
-    "execution",
-    "funeral",
-    "coronation",
-    "inauguration",
-    "trial",
-    "arrest",
-    "exile",
-    "resignation",
-}
 
 
 @dataclass

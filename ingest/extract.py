@@ -134,8 +134,13 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
         )
 
     # -- claims -------------------------------------------------------------------------
+    # Possessives ("Y's comments") name whose something is, not who speaks: not candidates.
     person_mentions = sorted(
-        (m.start, n.label) for n in ex.nodes.values() if n.kind == "Person" for m in n.mentions
+        (m.start, n.label)
+        for n in ex.nodes.values()
+        if n.kind == "Person"
+        for m in n.mentions
+        if text[m.end : m.end + 2] not in ("’s", "'s")
     )
 
     def person_before(offset: int, floor: int) -> str | None:
@@ -166,8 +171,15 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     ]
     for s in claims.sentences:
         for c in s.claims:
-            if c.work is None and c.author and len(set(works_by_author.get(c.author, []))) == 1:
-                c.work = works_by_author[c.author][0]
+            if c.work is None and c.author:
+                # What an author says in a summary of their work comes from that work.
+                own = list(dict.fromkeys(works_by_author.get(c.author, [])))
+                if subject in own:
+                    c.work = subject
+                elif len(own) == 1:
+                    c.work = own[0]
+            if c.text == document.nlp_text[c.start : c.end]:
+                c.text = text[c.start : c.end]  # the source's own characters, not the masked ones
             _claim_node(ex, c, claim_keys, person_key, work_keys, mentions_index)
 
     # -- stance -------------------------------------------------------------------------

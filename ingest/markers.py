@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 
-_GLUED_MARKER = re.compile(r"(?<=[a-z\u2019\u201d\"),.])\d{1,3}(?=[\s,.;:)\u201d\"\u2019]|$)", re.M)
+# A number right after a word, or after a word and a comma/period ("offense,3"), but not
+# after a digit and a comma ("100,000"), which is a thousands separator.
+_GLUED_MARKER = re.compile(
+    r"(?:(?<=[a-z\u2019\u201d\")])|(?<=[a-z\u2019\u201d\")][,.]))\d{1,3}(?=[\s,.;:)\u201d\"\u2019]|$)",
+    re.M,
+)
 
 
 def mask_footnote_markers(text: str) -> str:

@@ -8,8 +8,9 @@ measured and weak rules cut):
   "absurd", "lied") or opening with a contrast marker disputes the attributed claims just
   before it;
 - endorsement: "this is perfectly true" — the document supports the claim just before;
-- conclusion: a claim opened by a conclusion marker ("This reveals", "So") is supported by
-  the claim before it in the same paragraph.
+- condemns-statement: "X condemned Y's comments": X's claim disputes Y's last claim;
+- quoted-evidence / elaboration: a block quotation supports the sentence introducing it;
+  attributed evidence later in a paragraph supports the paragraph's opening thesis.
 """
 
 from __future__ import annotations
@@ -99,16 +100,6 @@ def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
                 out.append(
                     Stance(mine[0], "disputes", said[-1], s.start, s.end, 0.6, "condemns-statement")
                 )
-        if _opens_with(s.lower, rules.conclusion) and not explicit:
-            before = [
-                c
-                for p in sentences[max(0, i - 3) : i]
-                if p.paragraph == s.paragraph
-                for c in p.claims
-                if c.kind != "negated"
-            ]
-            if before:
-                out.append(Stance(before[-1], "supports", own, s.start, s.end, 0.5, "conclusion"))
     out.extend(_structure(sentences))
     return out
 
