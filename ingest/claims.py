@@ -193,7 +193,7 @@ class ClaimFinder:
             if not text:
                 continue
             info = Sentence(
-                s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower()
+                s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower().replace("\u2019", "'").replace("\u2018", "'")
             )
             self._attributed(sent, base, info, last_person)
             self._fallback(sent, base, info)
@@ -453,14 +453,25 @@ class ClaimFinder:
             )
 
     def _quoted(self, sent, base: int, info: Sentence, last_person: list) -> None:
-        """A quotation that a speech verb attributes: 'calling X “...”', 'declaring “...”'."""
-        if info.claims:
-            return
-        quotes = [m for m in _QUOTE.finditer(sent.text) if len(m.group(1).split()) >= 4]
+        """Quotations that speech verbs attribute: 'calling X “...”', 'accused Y of “...”'.
+
+        Several speakers may share a sentence; each verb whose words hold a quotation and do
+        not overlap a claim already read gives one claim.
+        """
+        quotes = [m for m in _QUOTE.finditer(sent.text) if len(m.group(1).split()) >= 3]
         if not quotes:
             return
         for tok in sent:
             if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.rules.reporting_verbs:
+                continue
+            right = [t for t in tok.subtree if t.i > tok.i]
+            if not right:
+                continue
+            start, end = right[0].idx, right[-1].idx + len(right[-1].text)
+            rel = start - sent.start_char, end - sent.start_char
+            if not any(rel[0] <= q.start() < rel[1] for q in quotes):
+                continue
+            if any(c.start < base + end and base + start < c.end for c in info.claims):
                 continue
             subj = find_subject(tok)
             person, work = self._speaker(subj, base, last_person)
@@ -468,33 +479,11 @@ class ClaimFinder:
                 person = self.person_before(base + tok.idx, base + sent.start_char)
             if not (person or work):
                 continue
-            sub = list(tok.subtree)
-            right = [t for t in sub if t.i > tok.i]
-            q_start = sent.start_char + quotes[0].start()
-            if (
-                not right
-                or right[-1].idx + len(right[-1]) < q_start - sent.start_char + sent.start_char
-            ):
-                continue
-            first, last = right[0], right[-1]
-            start, end = first.idx, last.idx + len(last.text)
             text = sent.doc.text[start:end].rstrip(" ,.;")
             if len(text.split()) < 4:
                 continue
-            info.claims.append(
-                Claim(
-                    text,
-                    base + start,
-                    base + start + len(text),
-                    person,
-                    work,
-                    "quoted",
-                    0.65,
-                    "attributed-quotation",
-                    tok.lemma_.lower(),
-                )
-            )
-            return
+            info.claims.append(Claim(text, base + start, base + start + len(text), person, work,
+                                     "quoted", 0.65, "attributed-quotation", tok.lemma_.lower()))
 
     # -- negated alternatives -----------------------------------------------------------
     def _negated(self, claim: Claim, info: Sentence) -> None:
@@ -571,3 +560,44 @@ class ClaimFinder:
             m = _NOT_BUT.match(text)
             if m:
                 self._negated(info.claims[-1], info)
+
+    def cited(self, text: str, start: int, end: int, author: str | None, work: str) -> None:
+        """'X (Author, Title)': the clause before a parenthetical citation is that work's claim."""
+        info = next((s for s in self.sentences if s.start <= start < s.end + 1), None)
+        if info is None or text[start - 1 : start] != "(" and text[start : start + 1] != "(":
+            return
+        paren = start - 1 if text[start - 1 : start] == "(" else start
+        head = text[info.start : paren]
+        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("—"), head.rfind(" or "), head.rfind(")"))
+        c_start = info.start + cut + 1 if cut >= 0 else info.start
+        while c_start < paren and text[c_start] in " ,(":
+            c_start += 1
+        if head[cut:].startswith(" or "):
+            c_start = info.start + cut + 4
+        close = text.find(")", paren)
+        c_end = close + 1 if 0 <= close < info.end + 1 else paren
+        body = text[c_start:c_end].strip()
+        if len(body.split()) < 3 or any(c.start < c_end and c_start < c.end for c in info.claims):
+            return
+        info.claims.append(Claim(body, c_start, c_start + len(body), author, work, "cited", 0.6,
+                                 "parenthetical-citation"))
+
+    def rebuttals(self, dispute_cues) -> None:
+        """'It can't be A (cited) or B (cited); these estimates are wrong': after ';' the
+        author answers the cited claims of the same sentence."""
+        for info in self.sentences:
+            cited = [c for c in info.claims if c.kind in ("cited", "attributed", "quoted", "according")]
+            semi = info.text.rfind(";")
+            if not cited or semi < 0 or not dispute_cues.search(info.lower):
+                continue
+            tail_start = info.start + semi + 1
+            if any(c.end > tail_start for c in cited):
+                continue
+            body = info.text[semi + 1 :].strip().rstrip(" .")
+            if len(body.split()) < 5:
+                continue
+            off = info.text.index(body, semi) + info.start
+            own = Claim(body, off, off + len(body), None, None, "thesis", 0.6, "rebuttal-clause")
+            own.rebuts = cited  # type: ignore[attr-defined]
+            info.claims.append(own)
+

@@ -13,7 +13,7 @@ from graph.model import DOC, Document, Edge, Extraction, Mention, Node
 from ingest.claims import Claim, ClaimFinder
 from ingest.events import EventFinder
 from ingest.people import PeopleFinder, compatible, plausible_name
-from ingest.stance import find_stances
+from ingest.stance import cue_regex, find_stances
 from ingest.works import WorkMention, find_works
 
 LABEL_CHARS = 140
@@ -154,7 +154,13 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     last_person: list[str] = []  # carried across paragraphs: "He" often opens one
     for i, (base, doc) in enumerate(pdocs):
         claims.scan(doc, base, i, reference_spans, last_person)
+    for w in works:
+        if w.rule.startswith(("reference", "footnote")):
+            continue
+        authors = [who(a) for a in w.authors]
+        claims.cited(document.nlp_text, w.cite_start, w.cite_end, next((a for a in authors if a), None), w.title)
     claims.theses(rules.claim_threshold)
+    claims.rebuttals(cue_regex(rules.dispute_cues))
     works_by_author: dict[str, list[str]] = {}
     for w in works:
         for a in w.authors:

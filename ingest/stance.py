@@ -49,7 +49,7 @@ class Stance:
 
 
 @lru_cache(maxsize=64)
-def _cue_regex(cues: tuple[str, ...]) -> re.Pattern:
+def cue_regex(cues: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w])")
 
 
@@ -58,12 +58,12 @@ def _opens_with(lower: str, markers: tuple[str, ...]) -> bool:
 
 
 def _attributed(c: Claim) -> bool:
-    return c.kind in ("attributed", "quoted", "according") or c.author is not None
+    return c.kind in ("attributed", "quoted", "according", "cited") or c.author is not None
 
 
 def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
     out: list[Stance] = []
-    disputes = _cue_regex(rules.dispute_cues)
+    disputes = cue_regex(rules.dispute_cues)
     for i, s in enumerate(sentences):
         for c in s.claims:
             if c.work:
@@ -76,6 +76,9 @@ def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
             if denied is not None:
                 src = f"work:{denied.work}" if denied.work else denied
                 out.append(Stance(src, "disputes", c, s.start, s.end, 0.65, "not-x-but-y"))
+        for c in s.claims:
+            for target in getattr(c, "rebuts", ()):
+                out.append(Stance(c, "disputes", target, s.start, s.end, 0.7, "rebuttal-clause"))
         if not s.claims:
             continue
         own = next((c for c in s.claims if c.kind != "negated"), None)
