@@ -184,7 +184,6 @@ class ClaimFinder:
         )
 
     def _scan_sentences(self, doc, base, paragraph, skip, last_person) -> None:
-        scope: Claim | None = None
         for i, sent in enumerate(doc.sents):
             s_abs = base + sent.start_char
             if any(a <= s_abs < b for a, b in skip):
@@ -193,7 +192,12 @@ class ClaimFinder:
             if not text:
                 continue
             info = Sentence(
-                s_abs, s_abs + len(sent.text.rstrip()), text, paragraph, i == 0, lower=text.lower().replace("\u2019", "'").replace("\u2018", "'")
+                s_abs,
+                s_abs + len(sent.text.rstrip()),
+                text,
+                paragraph,
+                i == 0,
+                lower=text.lower().replace("\u2019", "'").replace("\u2018", "'"),
             )
             self._attributed(sent, base, info, last_person)
             self._fallback(sent, base, info)
@@ -201,13 +205,6 @@ class ClaimFinder:
             self._quoted(sent, base, info, last_person)
             info.score = self._thesis_score(sent, info)
             self._condemnation(sent, base, info, last_person)
-            if not info.claims and info.score < self.rules.claim_threshold:
-                self._scope(info, scope)
-            attributed = [c for c in info.claims if c.kind in ("attributed", "according")]
-            if attributed:
-                scope = attributed[0]
-            elif not any(c.kind == "scoped" for c in info.claims):
-                scope = None
             for c in list(info.claims):
                 self._negated(c, info)
             self.sentences.append(info)
@@ -359,31 +356,6 @@ class ClaimFinder:
             )
         )
 
-    def _scope(self, info: Sentence, last: Claim | None) -> None:
-        """A plain factual sentence right after an attributed one reports the same source."""
-        if last is None or info.claims or info.first_in_paragraph or not info.text.endswith("."):
-            return
-        words = set(re.findall(r"[a-z’']+", info.lower))
-        if words & (_FIRST_PERSON | _SECOND_PERSON) or info.lower.startswith(
-            ("this ", "these ", "such ")
-        ):
-            return
-        if len(words) < 6 or any(info.lower.startswith(c + " ") for c in self.rules.conclusion):
-            return
-        text = info.text.rstrip(" .")
-        info.claims.append(
-            Claim(
-                text,
-                info.start,
-                info.start + len(text),
-                last.author,
-                last.work,
-                "scoped",
-                0.45,
-                "attribution-scope",
-            )
-        )
-
     def _according(self, sent, base: int, info: Sentence) -> None:
         if not info.claims:
             self._parenthetical(sent, base, info)
@@ -482,8 +454,19 @@ class ClaimFinder:
             text = sent.doc.text[start:end].rstrip(" ,.;")
             if len(text.split()) < 4:
                 continue
-            info.claims.append(Claim(text, base + start, base + start + len(text), person, work,
-                                     "quoted", 0.65, "attributed-quotation", tok.lemma_.lower()))
+            info.claims.append(
+                Claim(
+                    text,
+                    base + start,
+                    base + start + len(text),
+                    person,
+                    work,
+                    "quoted",
+                    0.65,
+                    "attributed-quotation",
+                    tok.lemma_.lower(),
+                )
+            )
 
     # -- negated alternatives -----------------------------------------------------------
     def _negated(self, claim: Claim, info: Sentence) -> None:
@@ -568,7 +551,9 @@ class ClaimFinder:
             return
         paren = start - 1 if text[start - 1 : start] == "(" else start
         head = text[info.start : paren]
-        cut = max(head.rfind(";"), head.rfind(":"), head.rfind("—"), head.rfind(" or "), head.rfind(")"))
+        cut = max(
+            head.rfind(";"), head.rfind(":"), head.rfind("—"), head.rfind(" or "), head.rfind(")")
+        )
         c_start = info.start + cut + 1 if cut >= 0 else info.start
         while c_start < paren and text[c_start] in " ,(":
             c_start += 1
@@ -579,14 +564,26 @@ class ClaimFinder:
         body = text[c_start:c_end].strip()
         if len(body.split()) < 3 or any(c.start < c_end and c_start < c.end for c in info.claims):
             return
-        info.claims.append(Claim(body, c_start, c_start + len(body), author, work, "cited", 0.6,
-                                 "parenthetical-citation"))
+        info.claims.append(
+            Claim(
+                body,
+                c_start,
+                c_start + len(body),
+                author,
+                work,
+                "cited",
+                0.6,
+                "parenthetical-citation",
+            )
+        )
 
     def rebuttals(self, dispute_cues) -> None:
         """'It can't be A (cited) or B (cited); these estimates are wrong': after ';' the
         author answers the cited claims of the same sentence."""
         for info in self.sentences:
-            cited = [c for c in info.claims if c.kind in ("cited", "attributed", "quoted", "according")]
+            cited = [
+                c for c in info.claims if c.kind in ("cited", "attributed", "quoted", "according")
+            ]
             semi = info.text.rfind(";")
             if not cited or semi < 0 or not dispute_cues.search(info.lower):
                 continue
@@ -600,4 +597,3 @@ class ClaimFinder:
             own = Claim(body, off, off + len(body), None, None, "thesis", 0.6, "rebuttal-clause")
             own.rebuts = cited  # type: ignore[attr-defined]
             info.claims.append(own)
-
