@@ -171,6 +171,16 @@ class PeopleFinder:
                 self.counts[target] += 1
                 self.rule_of.setdefault(target, "alias")
         names = [n for n in self.counts if self.nonperson[n] <= self.counts[n] or " " in n]
+        # "Scottish Marxist Harry Whyte" beside "Harry Whyte": the prefix is a description.
+        multi = [n for n in names if len(n.split()) > 1]
+        names = [n for n in names if not any(n != m and n.endswith(" " + m) for m in multi)] + [
+            n for n in names if any(n != m and n.endswith(" " + m) for m in multi)
+        ]
+        described = {
+            n: next(m for m in multi if n != m and n.endswith(" " + m))
+            for n in names
+            if any(n != m and n.endswith(" " + m) for m in multi)
+        }
         # A lone surname that is also the surname of a fuller name belongs to that name.
         full = sorted(
             (n for n in names if len(n.split()) > 1),
@@ -178,6 +188,7 @@ class PeopleFinder:
             reverse=True,
         )
         canonical: dict[str, str] = {}
+        full = [n for n in full if n not in described]
         for n in full:
             for c in dict.fromkeys(canonical.values()):
                 if compatible(n, c) and (
@@ -191,6 +202,8 @@ class PeopleFinder:
         for n, c in canonical.items():
             if n == c:
                 by_surname[fold(surname(c))].append(c)
+        for n, m in described.items():
+            canonical[n] = canonical.get(m, m)
         for n in names:
             if n in canonical:
                 continue

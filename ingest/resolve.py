@@ -13,16 +13,21 @@ from graph.model import Extraction
 from graph.namespaces import base_iri
 from ingest.people import _richness, compatible
 
+KNOWN_WEIGHT = 5  # mentions assumed for a person already in the store
+
 
 def resolve_people(batch: list[Extraction], known: dict[str, tuple[str, list[str]]]) -> None:
     """Rename person keys in `batch` (in place) to the richest compatible name known."""
     names: dict[str, str] = {}  # key -> label
+    weight: dict[str, int] = {}  # how much the corpus talks about each: mentions
     for _iri, (label, _aliases) in known.items():
         names[node_key("Person", label)] = label
+        weight[node_key("Person", label)] = KNOWN_WEIGHT
     for ex in batch:
         for node in ex.nodes.values():
             if node.kind == "Person":
                 names.setdefault(node.key, node.label)
+                weight[node.key] = weight.get(node.key, 0) + len(node.mentions)
     ranked = sorted(names.items(), key=lambda kv: (_richness(kv[1]), len(kv[1])), reverse=True)
     target: dict[str, tuple[str, str]] = {}
     canon: list[tuple[str, str]] = []  # in rank order, so the choice is deterministic
@@ -34,12 +39,18 @@ def resolve_people(batch: list[Extraction], known: dict[str, tuple[str, list[str
         else:
             target[key] = (key, label)
             canon.append((key, label))
-    # Several distinct full names sharing a surname: a bare surname stays ambiguous.
+    # Several distinct full names sharing a surname: a bare surname goes to the one the
+    # corpus is plainly about (twice the mentions of any other), else stays on its own.
     for key, label in names.items():
         if len(label.split()) == 1:
-            options = {t for t in canon if t[0] != key and compatible(label, t[1])}
+            options = sorted(
+                (t for t in canon if t[0] != key and compatible(label, t[1])),
+                key=lambda t: weight.get(t[0], 0),
+                reverse=True,
+            )
             if len(options) > 1:
-                target[key] = (key, label)
+                first, second = (weight.get(t[0], 0) for t in options[:2])
+                target[key] = options[0] if first >= 2 * max(1, second) else (key, label)
     renames = {k: v for k, v in target.items() if v[0] != k}
     if not renames:
         return
