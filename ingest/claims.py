@@ -126,6 +126,10 @@ def _subtree_span(tok):
     return tok.doc[sub[0].i : sub[-1].i + 1]
 
 
+# A short label opening a paragraph in notes and summaries: "Archival constraints: ...".
+_INLINE_HEADING = re.compile(r"^[A-Z][\w’'-]*(?: [\w’'-]+){0,6}: (?=[A-Z])")
+
+
 class ClaimFinder:
     """Reads claims sentence by sentence; `who` maps a name-like span to a person label."""
 
@@ -470,6 +474,10 @@ class ClaimFinder:
 
     # -- negated alternatives -----------------------------------------------------------
     def _negated(self, claim: Claim, info: Sentence) -> None:
+        """'X shows that A was not B but C': the claim 'A was B', which X disputes. Only for
+        reported statements: in the document's own voice "not B but C" is mostly rhetoric."""
+        if claim.kind not in ("attributed", "quoted", "according"):
+            return
         m = _NOT_BUT.match(claim.text)
         if not m or m.group("subj").split()[0].lower() in _VAGUE_SUBJECTS:
             return
@@ -528,11 +536,16 @@ class ClaimFinder:
             if info.claims or info.score < threshold:
                 continue
             text = info.text.rstrip(" .")
+            start = info.start
+            label = _INLINE_HEADING.match(text)
+            if label:  # "Archival constraints: Plamper worked ..." -> the statement only
+                start += label.end()
+                text = text[label.end() :]
             info.claims.append(
                 Claim(
                     text,
-                    info.start,
-                    info.start + len(text),
+                    start,
+                    start + len(text),
                     None,
                     None,
                     "thesis",
@@ -540,9 +553,6 @@ class ClaimFinder:
                     "thesis-sentence",
                 )
             )
-            m = _NOT_BUT.match(text)
-            if m:
-                self._negated(info.claims[-1], info)
 
     def cited(self, text: str, start: int, end: int, author: str | None, work: str) -> None:
         """'X (Author, Title)': the clause before a parenthetical citation is that work's claim."""
