@@ -244,6 +244,9 @@ class ClaimFinder:
             near = self.person_before(base + subj.idx, base + subj.sent.start_char)
             if near or last_person:
                 return near or last_person[0], None
+        named = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None and subj.pos_ == "NOUN":
+            subj = named  # "The economist X argues": X speaks
         left = [c for c in subj.lefts if c.dep_ in ("compound", "amod") and c.pos_ == "PROPN"]
         name_span = subj.doc[left[0].i if left else subj.i : subj.i + 1]
         person = self.who(name_span.text)

@@ -7,6 +7,7 @@ reference entries not as claims), then people, events, claims, and stance last.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 
 from graph.identity import claim_key, fold, node_key
 from graph.model import DOC, Document, Edge, Extraction, Mention, Node
@@ -54,17 +55,21 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
             finder.add(a, "work-author", weight=2)
     people = finder.resolve(text, title_spans)
     surface: dict[str, str] = {}
+    surnames = Counter(fold(label.split()[-1]) for label in people)
     for label, p in people.items():
-        for form in {label, *p.aliases}:
+        for form in sorted({label, *p.aliases}):
             surface[fold(form)] = label
+        if surnames[fold(label.split()[-1])] == 1:
+            surface.setdefault(fold(label.split()[-1]), label)
 
     def who(name: str) -> str | None:
+        """The person a name-like string stands for: whole, or its last two or one words."""
         key = fold(name).replace("’s", "").replace("'s", "").strip(" ,.")
-        if key in surface:
-            return surface[key]
         parts = key.split()
-        if parts and parts[-1] in surface and len(parts) <= 3:
-            return surface[parts[-1]]
+        for n in (len(parts), 2, 1):
+            tail = " ".join(parts[-n:]) if parts else ""
+            if tail in surface and (n == len(parts) or len(parts) <= 4):
+                return surface[tail]
         return None
 
     def person_key(name: str) -> str | None:
@@ -158,7 +163,13 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
         if w.rule.startswith(("reference", "footnote")):
             continue
         authors = [who(a) for a in w.authors]
-        claims.cited(document.nlp_text, w.cite_start, w.cite_end, next((a for a in authors if a), None), w.title)
+        claims.cited(
+            document.nlp_text,
+            w.cite_start,
+            w.cite_end,
+            next((a for a in authors if a), None),
+            w.title,
+        )
     claims.theses(rules.claim_threshold)
     claims.rebuttals(cue_regex(rules.dispute_cues))
     works_by_author: dict[str, list[str]] = {}

@@ -132,7 +132,11 @@ class PeopleFinder:
             elif ent.label_ in ("ORG", "GPE", "NORP", "LOC", "FAC"):
                 self.nonperson[clean_name(ent.text, rules.titles)] += 1
         for tok in doc:
-            if tok.pos_ != "PROPN" or tok.dep_ == "compound" or tok.ent_type_ not in ("", "PERSON"):
+            if (
+                tok.pos_ != "PROPN"
+                or tok.dep_ == "compound"
+                or tok.ent_type_ not in ("", "PERSON", "ORG")
+            ):
                 continue
             head = tok.head
             reporting = head.pos_ == "VERB" and head.lemma_ in rules.reporting_verbs
@@ -144,16 +148,33 @@ class PeopleFinder:
                 and any(g.dep_ == "nsubj" and g.lower_ == "who" for g in c.children)
                 for c in tok.children
             )
+            if (
+                tok.dep_ == "appos"
+                and tok.head.pos_ == "NOUN"
+                and tok.head.dep_ in ("nsubj", "nsubjpass")
+            ):
+                reporting = (
+                    tok.head.head.pos_ == "VERB" and tok.head.head.lemma_ in rules.reporting_verbs
+                )
+                if reporting:  # "The economist X argues"
+                    self.add(
+                        doc[tok.left_edge.i if tok.left_edge.is_title else tok.i : tok.i + 1].text,
+                        "name-before-reporting-verb",
+                    )
+                continue
             if not ((tok.dep_ in ("nsubj", "nsubjpass") and reporting) or research or relative):
                 continue
+            if tok.ent_type_ == "ORG" and not reporting:
+                continue  # an organisation's research is not a person's
             if base + tok.idx < 0 or any(s <= base + tok.idx < e for s, e in exclude):
                 continue
             start = tok.i  # the run of capitalised words right before: given names, not ranks
             while (
                 start > 0
                 and doc[start - 1].is_title
-                and doc[start - 1].ent_type_ not in ("NORP", "GPE", "ORG")
                 and doc[start - 1].dep_ == "compound"
+                and doc[start - 1].ent_type_ not in ("NORP", "GPE")
+                and (doc[start - 1].ent_type_ != "ORG" or tok.ent_type_ == "ORG")
             ):
                 start -= 1
             self.add(doc[start : tok.i + 1].text, "name-before-reporting-verb")

@@ -79,9 +79,16 @@ def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
         for c in s.claims:
             for target in getattr(c, "rebuts", ()):
                 out.append(Stance(c, "disputes", target, s.start, s.end, 0.7, "rebuttal-clause"))
-        if not s.claims:
-            continue
-        own = next((c for c in s.claims if c.kind != "negated"), None)
+        claims_here = s.claims
+        nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+        if (
+            not claims_here
+            and s.text.endswith(":")
+            and nxt is not None
+            and nxt.paragraph == s.paragraph
+        ):
+            claims_here = nxt.claims  # "But this is absurd: <the argument>"
+        own = next((c for c in claims_here if c.kind != "negated"), None)
         if own is None:
             continue
         prev = [p for p in sentences[max(0, i - 2) : i] if p.paragraph >= s.paragraph - 1]

@@ -86,7 +86,8 @@ def test_dispute_cue_answers_the_attributed_claim_before_it(nlp):
         nlp,
         (
             "Commentator Ilse Varga insisted that the bridge collapse was caused by sabotage.\n"
-            "But this is absurd: the inspection reports documented rusted cables for a decade.\n"
+            "But this is absurd: the inspection reports of 1998, 2003 and 2009 had documented "
+            "rusted cables that the city never replaced.\n"
         ),
     )
     claims = {n.key: n for n in ex.nodes.values() if n.kind == "Claim"}
@@ -114,13 +115,13 @@ def test_events_named_dated_and_possessive(nlp):
     ex = extract(
         nlp,
         (
-            "The Crimean War ruined the treasury. After the 1911 dockworkers strike the city changed.\n"
+            "The Crimean War ruined the treasury. After the 1911 general strike the city changed.\n"
             "The Battle of Narva was lost. Years later, Karl Lindgren's death in 1932 ended the feud.\n"
         ),
     )
     events = nodes(ex, "Event")
     assert "Crimean War" in events
-    assert events["1911 dockworkers strike"].date == "1911"
+    assert events["1911 general strike"].date == "1911"
     assert "Battle of Narva" in events
     assert any(label.startswith("Karl Lindgren") and "death" in label for label in events)
 
@@ -153,3 +154,57 @@ def test_rules_file_errors_are_one_line(tmp_path):
     assert "not valid TOML" in str(err.value) and "\n" not in str(err.value)
     with pytest.raises(RulesError):
         load_rules(tmp_path / "missing.toml")
+
+
+def test_parenthetical_citations_and_a_rebuttal_after_a_semicolon(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Rolf Lindqvist, The Harbour Years, 1998.\n"
+            "It cannot possibly be 40,000 drowned sailors (Rolf Lindqvist, The Harbour Years); "
+            "these estimates count every shipwreck of the decade as a storm victim.\n"
+        ),
+    )
+    claims = {n.key: n for n in ex.nodes.values() if n.kind == "Claim"}
+    cited = next(k for k, n in claims.items() if "40,000 drowned sailors" in n.text)
+    works = {n.key for n in ex.nodes.values() if n.kind == "Work"}
+    assert any(
+        e.relation == "supports" and e.target == cited and e.source in works for e in ex.edges
+    )
+    rebuttal = [e for e in ex.edges if e.relation == "disputes" and e.target == cited]
+    assert rebuttal and "these estimates count" in claims[rebuttal[0].source].text
+
+
+def test_condemning_someones_comments_disputes_their_claim(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Senator Mara Quist said that the canal would pay for itself within a year.\n"
+            "Consider the engineer Tove Hallin, who rushed to condemn Quist’s comments, insisting "
+            "that the canal “will lose money for a generation.”\n"
+        ),
+    )
+    claims = {n.key: n for n in ex.nodes.values() if n.kind == "Claim"}
+    quist = next(k for k, n in claims.items() if "pay for itself" in n.text)
+    edges = [e for e in ex.edges if e.relation == "disputes" and e.target == quist]
+    assert edges
+    assert claims[edges[0].source].authors == ["person/tove-hallin"]
+
+
+def test_known_as_makes_an_alias(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Johanna Maria Vik, better known to the world as Anna Strand, wrote that the islands "
+            "were never surveyed. Strand insisted that the charts were forged.\n"
+        ),
+    )
+    people = nodes(ex, "Person")
+    assert "Anna Strand" in people
+    assert "Johanna Maria Vik" in people["Anna Strand"].aliases
+
+
+def test_a_number_after_a_thousands_comma_is_not_a_footnote_marker():
+    assert mask_footnote_markers("Over 100,000 gifts, noted3 by him,2 here") == (
+        "Over 100,000 gifts, noted  by him,  here"
+    )
