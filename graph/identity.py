@@ -23,7 +23,7 @@ def fold(text: str) -> str:
 
 
 def slug(text: str, limit: int = 80) -> str:
-    """A readable ASCII slug: 'Slavoj Žižek' -> 'slavoj-zizek'."""
+    """A readable ASCII slug: 'Łucja Bożek' -> 'lucja-bozek'."""
     s = _NON_WORD.sub("-", fold(text).replace("'", "")).strip("-")
     if len(s) > limit:
         s = s[:limit].rstrip("-") + "-" + digest(text, 6)

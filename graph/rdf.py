@@ -148,7 +148,8 @@ def document_quads(document: Document, extraction: Extraction, run: Run) -> list
     for edge in extraction.edges:
         # The contract: CiTO edges join works, claims and documents, never people, and every
         # end is typed in this same graph so that the graph stands on its own.
-        if kinds.get(edge.target) not in ("Claim", "Work") or (
+        wanted = "Work" if edge.relation == "cites" else "Claim"
+        if kinds.get(edge.target) != wanted or (
             edge.source != DOC and kinds.get(edge.source) not in ("Claim", "Work")
         ):
             continue

@@ -541,7 +541,7 @@ class ClaimFinder:
             text = info.text.rstrip(" .")
             start = info.start
             label = _INLINE_HEADING.match(text)
-            if label:  # "Archival constraints: Plamper worked ..." -> the statement only
+            if label:  # "Method notes: Hallin measured ..." -> the statement only
                 start += label.end()
                 text = text[label.end() :]
             info.claims.append(

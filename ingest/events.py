@@ -1,6 +1,6 @@
-"""Events: named happenings ("the Spanish Civil War") and dated ones ("the 1936 abortion ban").
+"""Events: named happenings ("the Crimean War") and dated ones ("the 1911 general strike").
 
-Sources: spaCy EVENT entities; noun phrases headed by an event noun (war, trial, famine,
+Sources: spaCy EVENT entities; noun phrases headed by an event noun (war, trial, strike,
 uprising, ...) that are capitalised or carry a year; "X's death/birthday"; "the murder of X".
 """
 
@@ -209,12 +209,12 @@ class EventFinder:
             ):
                 left -= 1
             elif t.dep_ == "case" and left - 2 >= 0 and doc[left - 2].pos_ == "PROPN":
-                left -= 1  # possessive: "X's death", "the USSR's collapse"
+                left -= 1  # possessive: "X's death", "the Union's collapse"
             elif t.pos_ == "PROPN" and doc[left].dep_ == "case":
                 left -= 1
             else:
                 break
-        # Lower-case adjectives in front are description, not name: "the elaborate 70th birthday".
+        # Lower-case adjectives in front are description, not name: "the lavish 60th birthday".
         while (
             left < head.i
             and doc[left].pos_ == "ADJ"
@@ -224,7 +224,7 @@ class EventFinder:
         ):
             left += 1
         right = head.i + 1
-        # "the murder of Sergei Kirov", "Battle of Stalingrad", "Reign of Terror"
+        # "the murder of Karl Lindgren", "Battle of Narva", "Siege of the Harbour"
         if (
             right < len(doc) - 1
             and doc[right].lower_ == "of"
@@ -259,7 +259,7 @@ class EventFinder:
             return span, "possessive-event" if owned else "event-of-name"
         definite = left > 0 and doc[left - 1].lower_ == "the" and head.tag_ == "NN"
         if definite and not weak and any(c.dep_ == "relcl" for c in head.children):
-            return span, "definite-event"  # "the famine that killed millions"
+            return span, "definite-event"  # "the flood that drowned the valley"
         if has_year or ordinal:
             return span, "dated-event"
         if capitalised and len(span) > 1:

@@ -79,7 +79,7 @@ def _given(name: str) -> list[str]:
 
 
 def compatible(short: str, full: str) -> bool:
-    """Can `short` ("R. Conquest", "Conquest") name the same person as `full`?"""
+    """Can `short` ("R. Lindqvist", "Lindqvist") name the same person as `full`?"""
     if fold(surname(short)) != fold(surname(full)):
         return False
     sg, fg = _given(short), _given(full)
@@ -192,7 +192,7 @@ class PeopleFinder:
                 self.counts[target] += 1
                 self.rule_of.setdefault(target, "alias")
         names = [n for n in self.counts if self.nonperson[n] <= self.counts[n] or " " in n]
-        # "Scottish Marxist Harry Whyte" beside "Harry Whyte": the prefix is a description.
+        # "Danish Engineer Tove Hallin" beside "Tove Hallin": the prefix is a description.
         multi = [n for n in names if len(n.split()) > 1]
         names = [n for n in names if not any(n != m and n.endswith(" " + m) for m in multi)] + [
             n for n in names if any(n != m and n.endswith(" " + m) for m in multi)

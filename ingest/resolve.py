@@ -1,8 +1,8 @@
 """Resolve people across documents: one node per person for the whole corpus.
 
-Within a document, "Stalin" already became "Josef Stalin" when the full name occurs. Across
-documents, a document that only says "Stalin" must land on the node another document (in
-this batch or already in the store) calls "Josef Stalin". Works and events share keys by
+Within a document, "Lindqvist" already became "Otto Lindqvist" when the full name occurs.
+Across documents, a document that only says "Lindqvist" must land on the node another
+document (in this batch or already in the store) calls "Otto Lindqvist". Works and events share keys by
 their resolved titles and names already; people need surname-and-initial matching.
 """
 

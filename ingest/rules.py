@@ -1,6 +1,6 @@
 """Extraction rules as data: the bundled ingest/rules.toml plus the user's own TOML file.
 
-A user file appends to lists and merges tables, so `[aliases] "Koba" = "Joseph Stalin"`
+A user file appends to lists and merges tables, so `[aliases] "The Iron Baron" = "Otto Lindqvist"`
 or `[stance] disputes = ["is a fairy tale"]` extend the defaults without code.
 """
 

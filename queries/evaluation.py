@@ -307,9 +307,9 @@ def _fold(text: str) -> str:
 def fold_name(name: str) -> str:
     """The form in which names are compared.
 
-    NFKD with combining marks dropped (Žižek = Zizek), lower case, curly quotes and dashes
+    NFKD with combining marks dropped (Bożek = Bozek), lower case, curly quotes and dashes
     made straight, whitespace collapsed, surrounding quotes, a leading "the " and trailing
-    punctuation removed: "The Stalin Cult." and "stalin cult" fold alike.
+    punctuation removed: "The Harbour Years." and "harbour years" fold alike.
     """
     text = _fold(name).strip(_SURROUNDING_QUOTES)
     if text.startswith("the "):
