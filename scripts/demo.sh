@@ -19,8 +19,7 @@ $CG query who-disputes-whom --store "$STORE" --limit 10
 echo
 $CG validate --store "$STORE"
 $CG export --store "$STORE" --format trig -o "$OUT/sample.trig"
-if $CG viz --help >/dev/null 2>&1; then
-  $CG viz --store "$STORE" -o "$OUT/sample.html"
-fi
 echo
-echo "Done. Open $OUT/ (graph files to load anywhere); query more with: $CG query --list --store $STORE"
+echo
+echo "Done: $OUT/sample.trig holds the whole graph (one named graph per document);"
+echo "open it in any RDF tool, or explore with: $CG query --list --store $STORE"

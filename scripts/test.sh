@@ -3,6 +3,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 EXTRAS="[test]" bash scripts/setup.sh
-if [ -f scripts/browser.sh ]; then bash scripts/browser.sh; fi
 .venv/bin/ruff check .
 .venv/bin/python -m pytest -q "$@"
