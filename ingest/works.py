@@ -74,7 +74,7 @@ WORK_NOUNS: dict[str, str | None] = {
     "photograph": "Photograph", "sculpture": "Sculpture", "letter": "Message", "chapter": "Chapter",
     "album": "MusicAlbum", "episode": "Episode", "blog": "Blog",
 }
-#: Nouns too common before a capitalised word ("the study Harvard ran", "the work Stalin
+#: Nouns too common before a capitalised word ("the study Harvard ran", "the work Marin
 #: ordered"): their title must be quoted, in italics, or open with an article.
 WEAK_NOUNS = frozenset((
     "study", "work", "history", "piece", "post", "series", "story", "classic", "collection",
@@ -142,6 +142,11 @@ _LIST = re.compile(
     r"\b(?:(?i:other|his|her|their|whose|its)\s+)?(?:works|books|novels|essays|titles|writings|"
     r"publications|films|plays|poems|studies|articles|memoirs|pamphlets|monographs)\s+"
     r"(?:include|includes|included|including|such as|like)\s+" + _TITLE_START
+)
+_NAME_LIST = re.compile(
+    r"[A-ZÀ-ÞĀ-ſ][\w’'\-]+(?:\s+[A-ZÀ-ÞĀ-ſ][\w’'\-]+)+"
+    r"(?:,\s+[A-ZÀ-ÞĀ-ſ][\w’'\-]+(?:\s+[A-ZÀ-ÞĀ-ſ][\w’'\-]+)+)*"
+    r",?\s+and\s+[A-ZÀ-ÞĀ-ſ][\w’'\-]+(?:\s+[A-ZÀ-ÞĀ-ſ][\w’'\-]+)+"
 )
 _RESPECTIVELY = re.compile(r"\((?=[^()]{3,400}?,\s*respectively\s*\))")
 _WORK_CONTEXT = re.compile(
@@ -280,7 +285,7 @@ def _surname(name: str) -> str:
 
 
 def _same_person(a: str, b: str) -> bool:
-    """'Conquest' / 'R. Conquest' / 'Robert Conquest' can be one person; 'Roy X' / 'Zhores X' not."""
+    """'Varga' / 'H. Varga' / 'Helena Varga' can be one person; 'Ann X' / 'Bo X' not."""
     wa, wb = a.split(), b.split()
     if not wa or not wb or wa[-1].casefold() != wb[-1].casefold():
         return False
@@ -849,7 +854,7 @@ class _Finder:
         def free(c: int) -> bool:
             return not self.is_blocked(base + c)
 
-        # "his book X", "Furr's signature book X", "her essay “X”", "the novels X and Y"
+        # "his book X", "Osei's signature book X", "her essay “X”", "the novels X and Y"
         for m in _WORK_NOUN.finditer(text):
             if not free(m.start()):
                 continue
@@ -970,7 +975,7 @@ class _Finder:
             who = self._person_near(p, k, p.tok_at(t[1] - 1) + 1)
             self.emit(p, t, "verb-title", m.start(), authors=[who] if who else [])
 
-        # "Solzhenitsyn's The Gulag Archipelago", "Name's 'Title'"
+        # "Varga's The Amber Throne", "Name's 'Title'"
         for m in _POSSESSIVE.finditer(text):
             if not free(m.start()):
                 continue
@@ -1202,8 +1207,28 @@ class _Finder:
                 if s0 <= i and e <= m.start()
             ]
             people = [x for x in people if x]
-            if len(people) != len(items):
+            if len(people) < len(items):
                 people = self._propn_names(p, s0, p.tok_at(m.start()))
+            if len(people) != len(items):
+                # "A and B have each written one (X and Y, respectively)": the coordinated names
+                found = list(_NAME_LIST.finditer(before))
+                if found:
+                    nm = found[-1]
+                    a = p.doc[s0].idx + nm.start()
+                    k = p.tok_starting(a)
+                    while (
+                        k is not None
+                        and k + 1 < len(p.doc)
+                        and p.doc[k].pos_ != "PROPN"
+                        and p.doc[k + 1].pos_ == "PROPN"
+                    ):
+                        a = p.doc[k + 1].idx  # "Historians Ola Berg and ...": not a name word
+                        k += 1
+                    names = text[a : p.doc[s0].idx + nm.end()]
+                    listed = [_clean_name(x) for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", names)]
+                    if len(listed) == len(items):
+                        people = listed
+            people = people[-len(items) :]
             for n_item, t in enumerate(items):
                 authors = [people[n_item]] if len(people) == len(items) else []
                 self.emit(p, t, "title-list", m.start(), authors=authors)
@@ -1223,7 +1248,8 @@ class _Finder:
                     or (doc[e + 1].text == "-" and not doc[e].whitespace_)
                 ):
                     e += 1
-                if e > k:
+                tagged = {t.ent_type_ for t in doc[k : e + 1]} - {"", "PERSON"}
+                if e > k and not tagged:
                     name = _clean_name(p.text[doc[k].idx : doc[e].idx + len(doc[e].text)])
                     if _NAME_OK.match(name) and not _NOT_NAME.search(name):
                         out.append(name)
@@ -1295,7 +1321,7 @@ class _Finder:
     def _descriptive(self, p: _Passage, free) -> None:
         text = p.text
         base = p.base
-        # "Bukharin's last message"
+        # "Marin's last message"
         for m in _POSS_DESC.finditer(text):
             if not free(m.start()):
                 continue
@@ -1535,6 +1561,71 @@ class _Finder:
             return self.passages[i]
         return None
 
+    def _full_names(self) -> dict[str, str]:
+        """'Kuzmin' / 'M. Kuzmin' -> 'Mikhail Kuzmin' when the document names one such person."""
+        fulls: dict[str, set[str]] = {}
+        for p in self.passages:
+            for s, e, i, j in p.persons():
+                if j - i < 2:
+                    continue
+                name = _clean_name(p.text[s:e])
+                words = name.split()
+                if (
+                    len(words) >= 2
+                    and "." not in words[0]
+                    and _NAME_OK.match(name)
+                    and not _NOT_NAME.search(name)
+                ):
+                    fulls.setdefault(words[-1].casefold(), set()).add(name)
+        for f in self.found:  # full names written in reference entries and notes
+            if f.strong:
+                for a in f.authors:
+                    words = a.split()
+                    if len(words) >= 2 and "." not in words[0] and _NAME_OK.match(a):
+                        fulls.setdefault(words[-1].casefold(), set()).add(a)
+        out: dict[str, str] = {}
+        for f in self.found:
+            for a in f.authors:
+                words = a.split()
+                cands = fulls.get(words[-1].casefold(), set()) if words else set()
+                if len(cands) != 1 or a in cands:
+                    continue
+                (cand,) = cands
+                if len(words) == 1 or (
+                    all(w.endswith(".") for w in words[:-1])
+                    and cand[0].casefold() == a[0].casefold()
+                ):
+                    out[a] = cand
+        return out
+
+    def _note_authors(self, groups: dict[str, list[_Found]]) -> None:
+        """A note without author cites the person named just before its marker in the body:
+        'Okafor (who noted3 that ...)' + '3. "Title," 1951' -> Okafor wrote Title."""
+        notes = [f for fs in groups.values() for f in fs if f.rule == "footnote" and not f.authors]
+        if not notes:
+            return
+        for f in notes:
+            line = self.text[f.cite_start : f.cite_end]
+            nm = re.match(r"\s*\(?(\d{1,3})[.)]", line)
+            if not nm:
+                continue
+            num = nm.group(1)
+            marker = re.compile(rf"(?<=[a-z’”\"),.]){num}(?=[\s,.;:)”\"’]|$)")
+            m = marker.search(self.text, 0, f.cite_start)
+            if m is None or self.is_blocked(m.start()):
+                continue
+            p = self._passage_at(m.start())
+            if p is None:
+                continue
+            k = p.tok_at(m.start() - p.base)
+            s0, _ = p.sent_bounds(k)
+            for s, e, i, _j in reversed(p.persons()):
+                if s0 <= i and e <= m.start() - p.base and m.start() - p.base - e <= 60:
+                    name = _clean_name(p.text[s:e])
+                    if name and _NAME_OK.match(name):
+                        f.authors = [name]
+                    break
+
     def _first_line_title(self) -> str | None:
         """The opening line when it reads as a title (short, no sentence punctuation)."""
         for line in self.plain[:400].split("\n"):
@@ -1657,6 +1748,11 @@ class _Finder:
                         )
                     )
 
+        self._note_authors(groups)
+        full = self._full_names()
+        for fs in groups.values():
+            for f in fs:
+                f.authors = [full.get(a, a) for a in f.authors]
         doc_title = _fold(self.document.title or self._first_line_title() or "")
         out: list[WorkMention] = []
         for fs in groups.values():

@@ -1,0 +1,555 @@
+"""Benchmark claimgraph's store (Oxigraph on disk) against rdflib's in-memory Dataset.
+
+    python benchmarks/query_store.py                    # about 1,000,000 triples
+    python benchmarks/query_store.py --triples 100000   # a quicker run
+
+A synthetic graph shaped like ours is generated with graph.rdf.document_quads from
+Extractions: a few hundred documents, each with people, works, events and claims drawn from
+shared pools (so nodes recur across documents, as after real ingest), supports/disputes/cites
+edges with evidence nodes and passages, confidences in [0.2, 1]. Then, each measurement in a
+separate subprocess so that peak memory (getrusage maxrss) is its own:
+
+* load time and peak memory: DiskStore.replace_graphs (the write path ingest uses) against
+  MemoryStore.replace_graphs (rdflib's Dataset) from the same quads; and from an N-Quads file,
+  pyoxigraph's bulk loader into a store generation against rdflib's `Dataset.parse`;
+* the median latency of 5 runs of every saved query (all rows materialised, through
+  queries.frames.run) on both, rdflib's engine with a time budget per query.
+
+Targets (from the project's issue): load >= 8x faster, median saved query >= 10x faster and
+none slower, peak memory below half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from hashlib import sha256
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RUNS = 5
+SEED = 20260101
+SYLLABLES = [
+    "ka",
+    "ri",
+    "mo",
+    "ta",
+    "le",
+    "vi",
+    "sa",
+    "no",
+    "du",
+    "be",
+    "ro",
+    "mi",
+    "ga",
+    "ze",
+    "lu",
+    "pa",
+    "ko",
+    "fe",
+    "si",
+    "na",
+    "tor",
+    "vel",
+    "han",
+    "dor",
+    "mar",
+    "lin",
+    "gus",
+    "ber",
+    "wen",
+    "ost",
+    "ild",
+    "kar",
+    "rev",
+    "sta",
+    "nis",
+    "lav",
+]
+WORK_KINDS = ("Book", "Article", "Report", "Legislation", "Movie", None)
+TOPICS = (
+    "the famine", "the purge", "the census", "the archives", "the trial", "the treaty",
+    "the harvest", "the deportations", "the speech", "the memoir", "the army", "the camps",
+)  # fmt: skip
+VERBS = ("caused", "ended", "hid", "revealed", "shaped", "doubled", "halved", "began")
+
+
+def rss_mib() -> float:
+    """Peak resident set size of this process so far, in MiB (Linux: ru_maxrss is KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the synthetic graph ---------------------------------------------------------------------
+class Pools:
+    """Shared people, works, events and claims that documents draw from."""
+
+    def __init__(self, rng: random.Random, target: int):
+        from graph.identity import claim_key, node_key
+
+        def name(i: int, parts: int) -> str:
+            words = []
+            for _ in range(parts):
+                word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
+                words.append(word.capitalize())
+            return " ".join(words) + ("" if i < 400 else f" {i}")
+
+        scale = max(1, target // 1000)
+        self.persons = []
+        for i in range(max(20, 2 * scale)):
+            label = name(i, 2)
+            self.persons.append((node_key("Person", label), label, label.split()[-1]))
+        self.works = []
+        for i in range(max(30, 3 * scale)):
+            label = "The " + name(i, rng.randint(1, 2))
+            year = str(rng.randint(1900, 2024))
+            self.works.append((node_key("Work", label), label, rng.choice(WORK_KINDS), year))
+        self.events = []
+        for i in range(max(10, scale // 2)):
+            label = "Battle of " + name(i, 1)
+            self.events.append((node_key("Event", label), label, str(rng.randint(1900, 1990))))
+        self.claims = []
+        for i in range(max(200, 20 * scale)):
+            subject = rng.choice(self.events + self.works)[1]
+            text = f"{subject} {rng.choice(VERBS)} {rng.choice(TOPICS)} (claim {i})"
+            self.claims.append((claim_key(text), text))
+        # a few hot claims that many documents argue about (contested, long evidence trails)
+        self.hot = self.claims[: max(5, len(self.claims) // 200)]
+
+
+def synthetic_document(rng: random.Random, pools: Pools, number: int):
+    """One Document and its Extraction, with a text whose spans the evidence quotes."""
+    from graph.model import DOC, Document, Edge, Extraction, Mention, Node
+
+    x = Extraction()
+    sentences: list[str] = []
+    length = 0
+
+    def say(text: str) -> tuple[int, int]:
+        nonlocal length
+        start = length
+        sentences.append(text + " ")
+        length += len(text) + 1
+        return start, start + len(text)
+
+    persons = rng.sample(pools.persons, 8)
+    works = rng.sample(pools.works, 6)
+    events = rng.sample(pools.events, 2)
+    claims = rng.sample(pools.claims, 22) + rng.sample(pools.hot, 3)
+    for key, label, alias in persons:
+        s, e = say(f"{label}, known as {alias}, wrote about this.")
+        x.add_node(Node("Person", key, label, {alias}, [Mention(s, e)], rule="bench"))
+    for key, label, kind, year in works:
+        s, e = say(f"In {label} ({year}) the case is made at length.")
+        author = rng.choice(persons)[0]
+        x.add_node(
+            Node("Work", key, label, set(), [Mention(s, e)], kind, [author], year, rule="bench")
+        )
+    for key, label, year in events:
+        s, e = say(f"The {label} of {year} is the background.")
+        x.add_node(Node("Event", key, label, {label.split()[-1]}, [Mention(s, e)], date=year))
+    work_keys = [w[0] for w in works]
+    claim_sources: list[str] = []
+    for key, text in claims:
+        s, e = say(f"Some hold that {text}.")
+        about = [rng.choice(events)[0], rng.choice(persons)[0]]
+        node = Node(
+            "Claim",
+            key,
+            text,
+            mentions=[Mention(s, e)],
+            authors=[rng.choice(persons)[0]],
+            text=text,
+            about=about,
+            work=rng.choice(works)[0],
+            confidence=round(rng.uniform(0.3, 1.0), 3),
+            rule="bench",
+        )
+        x.add_node(node)
+        claim_sources.append(key)
+    claim_keys = [c[0] for c in claims]
+    for target in claim_keys:
+        for relation, p in (("supports", 0.8), ("disputes", 0.45)):
+            if rng.random() < p:
+                # who argues: the document itself, a work it discusses, or another claim
+                pick = rng.random()
+                if pick < 0.45:
+                    source = DOC
+                elif pick < 0.8:
+                    source = rng.choice(work_keys)
+                else:
+                    source = rng.choice(claim_sources)
+                if source == target:
+                    continue
+                s, e = say(f"This {relation} the view that {target[-6:]} holds.")
+                conf = round(rng.uniform(0.2, 1.0), 3)
+                x.add_edge(Edge(source, relation, target, s, e, conf, f"bench-{relation}"))
+    for key, label, _kind, _year in works + rng.sample(pools.works, 4):
+        source = rng.choice([DOC, DOC, rng.choice(works)[0]])
+        if source == key:
+            source = DOC
+        s, e = say(f"See {label} for the sources.")
+        x.add_edge(Edge(source, "cites", key, s, e, round(rng.uniform(0.4, 1.0), 3), "bench-cites"))
+    text = "".join(sentences)
+    name = f"corpus/doc-{number:05d}.txt"
+    doc = Document(
+        path=name,
+        name=name,
+        text=text,
+        sha256=sha256(text.encode()).hexdigest(),
+        title=f"Document {number}",
+        genre="Article",
+        passages=[(0, len(text))],
+    )
+    return doc, x
+
+
+def generate(target: int, seed: int = SEED):
+    """{graph IRI: quads} of about `target` triples, the same for the same arguments."""
+    from graph.rdf import Run, document_quads
+
+    rng = random.Random(seed)
+    pools = Pools(rng, target)
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    run = Run("bench", t0, t0)
+    graphs, total, number = {}, 0, 0
+    while total < target:
+        doc, x = synthetic_document(rng, pools, number)
+        quads = document_quads(doc, x, run)
+        graphs[quads[0][3]] = quads
+        total += len(quads)
+        number += 1
+    params = {
+        "evidence-trail": {"claim": pools.hot[0][0]},
+        "claims-about": {"name": pools.persons[0][2].lower()},
+    }
+    return graphs, total, params
+
+
+# -- subprocess tasks ------------------------------------------------------------------------
+def task_generate(args) -> dict:
+    import pyoxigraph as ox
+
+    from graph.store import to_ox_quads
+
+    start = time.perf_counter()
+    graphs, total, params = generate(args.triples)
+    generated = time.perf_counter() - start
+    with open(args.data, "wb") as f:
+        for quads in graphs.values():
+            ox.serialize(to_ox_quads(quads), f, format=ox.RdfFormat.N_QUADS)
+    return {"triples": total, "documents": len(graphs), "seconds": generated, "params": params}
+
+
+def task_load_api(args) -> dict:
+    """Generate the quads (not timed), then write them with the store API of one engine."""
+    from graph.store import DiskStore, MemoryStore
+
+    graphs, total, _ = generate(args.triples)
+    gc.collect()
+    base = rss_mib()
+    start = time.perf_counter()
+    if args.engine == "claimgraph":
+        DiskStore(args.store).replace_graphs(graphs)
+    else:
+        store = MemoryStore()
+        store.replace_graphs(graphs)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "base_mib": base, "peak_mib": rss_mib(), "triples": total}
+
+
+def task_load_file(args) -> dict:
+    """Load the N-Quads file: pyoxigraph's bulk loader into a store generation, or rdflib."""
+    base = rss_mib()
+    start = time.perf_counter()
+    if args.engine == "claimgraph":
+        import pyoxigraph as ox
+
+        from graph.store import DiskStore
+
+        store = DiskStore(args.store)
+        store.replace_graphs({})  # a new store: an empty first generation and CURRENT
+        db = ox.Store(str(store.current()))
+        db.bulk_load(path=args.data, format=ox.RdfFormat.N_QUADS)
+        db.flush()
+        db.optimize()
+        del db
+        count = sum(1 for _ in store.oxigraph())
+    else:
+        from rdflib import Dataset
+
+        ds = Dataset(default_union=True)
+        ds.parse(args.data, format="nquads")
+        count = len(ds)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "base_mib": base, "peak_mib": rss_mib(), "quads": count}
+
+
+class Budget(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Budget
+
+
+def task_queries(args) -> dict:
+    """Run every saved query RUNS times on one engine; medians in ms and row counts."""
+    from queries.frames import run
+    from queries.library import list_queries
+
+    params = json.loads(args.params)
+    load_seconds = None
+    if args.engine == "claimgraph":
+        from graph.store import DiskStore
+
+        start = time.perf_counter()
+        target = DiskStore(args.store).dataset()
+        load_seconds = time.perf_counter() - start
+    else:
+        from rdflib import Dataset
+
+        from graph.namespaces import bind_prefixes
+
+        start = time.perf_counter()
+        target = Dataset(default_union=True)
+        target.parse(args.data, format="nquads")
+        bind_prefixes(target)
+        load_seconds = time.perf_counter() - start
+    loaded_mib = rss_mib()
+    signal.signal(signal.SIGALRM, _alarm)
+    out = {}
+    names = args.only.split(",") if args.only else [q.name for q in list_queries()]
+    for name in names:
+        times, rows, status = [], None, "ok"
+        spent = 0.0
+        for _ in range(RUNS):
+            signal.setitimer(signal.ITIMER_REAL, args.budget)
+            start = time.perf_counter()
+            try:
+                rows = len(list(run(target, name, params.get(name, {}))))
+            except Budget:
+                status = "budget"
+                break
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            elapsed = time.perf_counter() - start
+            times.append(elapsed)
+            spent += elapsed
+            if spent > 2 * args.budget:  # enough for a median on a slow engine
+                break
+        gc.collect()
+        out[name] = {
+            "ms": statistics.median(times) * 1000 if times and status == "ok" else None,
+            "runs": len(times),
+            "rows": rows,
+            "status": status,
+        }
+    return {
+        "queries": out,
+        "open_seconds": load_seconds,
+        "loaded_mib": loaded_mib,
+        "peak_mib": rss_mib(),
+    }
+
+
+TASKS = {
+    "generate": task_generate,
+    "load-api": task_load_api,
+    "load-file": task_load_file,
+    "queries": task_queries,
+}
+
+
+def subtask(name: str, **options) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--task", name]
+    for key, value in options.items():
+        if value is not None:
+            cmd += [f"--{key.replace('_', '-')}", str(value)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark task {name} failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- the report ------------------------------------------------------------------------------
+def fmt_ratio(fast: float | None, slow: float | None, budget_ms: float | None = None) -> str:
+    if fast is None:
+        return "n/a"
+    if slow is None:
+        return f"> {budget_ms / max(fast, 1e-9):,.0f}x" if budget_ms else "n/a"
+    return f"{slow / max(fast, 1e-9):,.1f}x"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", type=int, default=1_000_000, help="graph size (1000000)")
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds per rdflib query run (60)"
+    )
+    parser.add_argument("--workdir", help="keep data and stores here (default: a temp folder)")
+    parser.add_argument("--only", help="comma-separated saved query names (default: all)")
+    # internal: one measurement in its own process
+    parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
+    parser.add_argument("--engine", choices=("claimgraph", "rdflib"), help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    parser.add_argument("--params", default="{}", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.task:
+        print(json.dumps(TASKS[args.task](args)))
+        return 0
+
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data = work / "graph.nq"
+    try:
+        return report(args, work, data)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(args, work: Path, data: Path) -> int:
+    say = print
+    say(f"claimgraph store benchmark: --triples {args.triples:,}, rdflib budget {args.budget:g} s")
+    gen = subtask("generate", triples=args.triples, data=data)
+    say(
+        f"generated {gen['triples']:,} triples in {gen['documents']:,} documents "
+        f"({gen['seconds']:.1f} s; N-Quads {data.stat().st_size / 2**20:,.0f} MiB)\n"
+    )
+    for p in ("store-api", "store-file"):
+        shutil.rmtree(work / p, ignore_errors=True)
+    load = {
+        ("api", "claimgraph"): subtask(
+            "load-api", engine="claimgraph", triples=args.triples, store=work / "store-api"
+        ),
+        ("api", "rdflib"): subtask("load-api", engine="rdflib", triples=args.triples),
+        ("file", "claimgraph"): subtask(
+            "load-file", engine="claimgraph", data=data, store=work / "store-file"
+        ),
+        ("file", "rdflib"): subtask("load-file", engine="rdflib", data=data),
+    }
+    rows = [
+        ("load", "claimgraph", "rdflib", "speed-up", "peak MiB cg", "peak MiB rdflib", "mem ratio")
+    ]
+    for kind, label in (("api", "replace_graphs (ingest path)"), ("file", "N-Quads file")):
+        cg, rd = load[(kind, "claimgraph")], load[(kind, "rdflib")]
+        rows.append(
+            (
+                label,
+                f"{cg['seconds']:.2f} s",
+                f"{rd['seconds']:.2f} s",
+                fmt_ratio(cg["seconds"], rd["seconds"]),
+                f"{cg['peak_mib']:,.0f}",
+                f"{rd['peak_mib']:,.0f}",
+                f"{cg['peak_mib'] / rd['peak_mib']:.2f}",
+            )
+        )
+    table(rows)
+    say(
+        "  (replace_graphs rows include the generated quads held in memory by both: "
+        f"{load[('api', 'claimgraph')]['base_mib']:,.0f} / "
+        f"{load[('api', 'rdflib')]['base_mib']:,.0f} MiB before loading)\n"
+    )
+
+    params = json.dumps(gen["params"])
+    cg = subtask(
+        "queries", engine="claimgraph", store=work / "store-api", params=params, only=args.only
+    )
+    rd = subtask(
+        "queries", engine="rdflib", data=data, params=params, budget=args.budget, only=args.only
+    )
+    budget_ms = args.budget * 1000
+    rows = [("saved query", "rows", "claimgraph ms", "rdflib ms", "speed-up", "rows agree")]
+    ratios = []
+    for name, a in cg["queries"].items():
+        b = rd["queries"][name]
+        slow = b["ms"]
+        rd_text = f"{slow:,.1f}" if slow is not None else f"> {args.budget:g} s"
+        if b["runs"] < RUNS and slow is not None:
+            rd_text += f" ({b['runs']} runs)"
+        if a["ms"] is not None:
+            ratios.append((slow if slow is not None else budget_ms) / max(a["ms"], 1e-9))
+        agree = (
+            "-"
+            if b["rows"] is None or b["status"] != "ok"
+            else ("yes" if a["rows"] == b["rows"] else f"NO ({b['rows']})")
+        )
+        rows.append(
+            (
+                name,
+                f"{a['rows']:,}" if a["rows"] is not None else "-",
+                f"{a['ms']:,.1f}" if a["ms"] is not None else "> budget",
+                rd_text,
+                fmt_ratio(a["ms"], slow, budget_ms),
+                agree,
+            )
+        )
+    table(rows)
+    say(
+        f"  store opened in {cg['open_seconds'] * 1000:.0f} ms, peak {cg['peak_mib']:,.0f} MiB while "
+        f"querying; rdflib parsed the file in {rd['open_seconds']:.1f} s, "
+        f"{rd['loaded_mib']:,.0f} MiB loaded, peak {rd['peak_mib']:,.0f} MiB\n"
+    )
+
+    load_ratio = min(
+        load[(k, "rdflib")]["seconds"] / load[(k, "claimgraph")]["seconds"] for k in ("api", "file")
+    )
+    mem_ratio = max(
+        load[(k, "claimgraph")]["peak_mib"] / load[(k, "rdflib")]["peak_mib"]
+        for k in ("api", "file")
+    )
+    median = statistics.median(ratios) if ratios else 0.0
+    slowest = min(ratios) if ratios else 0.0
+    say("targets:")
+    say(
+        f"  load >= 8x faster:                 {load_ratio:,.1f}x (worst of the two ways)  "
+        f"{'met' if load_ratio >= 8 else 'NOT met'}"
+    )
+    say(
+        f"  median saved query >= 10x faster:  {median:,.1f}x (budget counts as its time)  "
+        f"{'met' if median >= 10 else 'NOT met'}"
+    )
+    say(
+        f"  no saved query slower:             slowest ratio {slowest:,.1f}x  "
+        f"{'met' if slowest >= 1 else 'NOT met'}"
+    )
+    say(
+        f"  peak memory below half:            {mem_ratio:.2f} of rdflib's (worst)  "
+        f"{'met' if mem_ratio < 0.5 else 'NOT met'}"
+    )
+    return 0
+
+
+def table(rows: list[tuple]) -> None:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        cells = [
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""`claimgraph serve`: a read-only SPARQL 1.1 Protocol endpoint over the store."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+
+from claimgraph.errors import UserError
+from graph.namespaces import PREFIXES
+from graph.store import DEFAULT_STORE, DiskStore
+
+NAME = "serve"
+HELP = (
+    "Serve the store as a read-only SPARQL endpoint (SPARQL 1.1 Protocol, localhost by "
+    "default), with a per-query time limit and a row cap."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--store", default=DEFAULT_STORE, metavar="DIR", help=f"store folder ({DEFAULT_STORE})"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1; anything else exposes the store to the network)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=7878, help="port to listen on (7878; 0 picks a free one)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="time limit per query; a query still running then is killed (10)",
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="at most N result rows (or triples) per answer; more are cut off (10000)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="query worker processes, i.e. queries evaluated at once (2)",
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args) -> int:
+    from queries.endpoint import Settings, serve
+
+    if args.timeout <= 0:
+        raise UserError("--timeout must be more than 0 seconds")
+    if args.max_rows < 1:
+        raise UserError("--max-rows must be at least 1")
+    if not 1 <= args.workers <= 64:
+        raise UserError("--workers must be between 1 and 64")
+    if not 0 <= args.port <= 65535:
+        raise UserError("--port must be between 0 and 65535")
+    store = DiskStore(args.store)
+    if not store.exists():
+        raise UserError(
+            f"no claimgraph store at {args.store} (ingest documents first, or --store DIR)"
+        )
+    store.current()  # a damaged store fails here, before anything listens
+    if not _loopback(args.host):
+        print(
+            f"claimgraph serve: warning: listening on {args.host}: anyone who can reach this "
+            "address can query the store",
+            file=sys.stderr,
+        )
+    settings = Settings(
+        store_path=str(store.path),
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        prefixes={k: str(v) for k, v in PREFIXES.items()},
+    )
+
+    def announce(url: str) -> None:
+        print(
+            f"claimgraph serve: SPARQL endpoint at {url} (read-only; store {store.path}; "
+            f"time limit {args.timeout:g} s; at most {args.max_rows} rows)",
+            flush=True,
+        )
+
+    try:
+        return serve(settings, args.host, args.port, announce)
+    except OSError as exc:
+        raise UserError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
