@@ -288,8 +288,8 @@ def task_load_file(args) -> dict:
         db.bulk_load(path=args.data, format=ox.RdfFormat.N_QUADS)
         db.flush()
         db.optimize()
+        count = len(db)
         del db
-        count = sum(1 for _ in store.oxigraph())
     else:
         from rdflib import Dataset
 

@@ -150,7 +150,9 @@ class DiskStore:
                     db.remove_graph(to_ox(name))
                 for name, quads in graphs.items():
                     db.add_graph(to_ox(name))
-                    db.extend(to_ox_quads(quads))
+                    # The bulk loader skips per-write transactions: safe, as this generation
+                    # is private until the rename below makes it live.
+                    db.bulk_extend(to_ox_quads(quads))
                 db.flush()
                 db.optimize()
             finally:

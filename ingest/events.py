@@ -107,7 +107,7 @@ def _date_near(after: str, span_text: str) -> str | None:
 
 
 def _acronym(label: str) -> str:
-    """'World War II' -> 'WWII': initials of capitalised words, Roman numerals kept whole."""
+    """'Second Punic War' -> 'SPW': initials of capitalised words, Roman numerals kept whole."""
     parts = []
     for w in label.split():
         if re.fullmatch(r"[IVX]+", w):
@@ -151,7 +151,7 @@ class EventFinder:
             if ent.start > 0:
                 before = doc[ent.start - 1]
                 if _YEAR.fullmatch(before.text) or before.lower_ in _ORDINALS:
-                    span = doc[ent.start - 1 : ent.end]  # "the first World War", "1921 X"
+                    span = doc[ent.start - 1 : ent.end]  # "the first Balkan War", "1911 X"
             after = doc.text[span.end_char : span.end_char + 30]
             self._add(
                 span.text,
@@ -268,7 +268,7 @@ class EventFinder:
 
     def resolve(self) -> dict[str, Event]:
         """Events keyed by folded label, merging "X" into "the 1936 X" style longer names and
-        acronyms into their full names ("WWII" into "World War II")."""
+        acronyms into their full names ("SPW" into "Second Punic War")."""
         out = dict(self.events)
         acronyms = {_acronym(ev.label): key for key, ev in out.items() if len(ev.label.split()) > 1}
         for key, ev in list(out.items()):

@@ -161,7 +161,7 @@ class Reference:
     title_end: int = 0
     editors: list[str] = field(default_factory=list)
     place: str | None = None
-    part: str | None = None  # "Article 121": a cited part with its own identity (a law article)
+    part: str | None = None  # "Article 7": a cited part with its own identity (a law article)
     subtype: str | None = None  # Book, ScholarlyArticle, Article, NewsArticle, Chapter, Report
     quoted: bool = False  # the title was in quotation marks
 
@@ -198,7 +198,7 @@ def _split_apa_authors(block: str) -> list[str]:
 
 
 def _split_cm_authors(block: str) -> list[str]:
-    """'Fitzpatrick, Sheila, and Lynne Viola' -> ['Sheila Fitzpatrick', 'Lynne Viola']."""
+    """'Varga, Helena, and Ola Berg' -> ['Helena Varga', 'Ola Berg']."""
     block = re.sub(r",?\s+et\s+al\.?$", "", block.strip())
     sur, _, rest = block.partition(",")
     pieces = re.split(r",\s+and\s+|\s+and\s+|,\s+", rest.strip())

@@ -148,7 +148,7 @@ def _is_date_like(t) -> bool:
 
 
 def _joiner(doc, j: int) -> bool:
-    """Hyphen or possessive glued inside a capitalised run: "Antonov-Ovseyenko", "China's"."""
+    """Hyphen or possessive glued inside a capitalised run: "Smith-Okafor", "Peru's"."""
     t = doc[j]
     if t.text in ("-", "‐") and j > 0 and not doc[j - 1].whitespace_ and not t.whitespace_:
         return True

@@ -10,7 +10,7 @@ Three sources of evidence, strongest first:
    "Author's X", "X by Author", "X (Author, 2001)", "(Author, X)", "In X, Author ...",
    "recounts in X", "works include X and Y", "his essay “X”", "entitled “X”", italics.
 3. Descriptive works that have no title: "Name's last letter", "in his memoirs", "a 1936
-   interview with Name", "the penal code of 1922", "Article 12".
+   interview with Name", "the civil code of 1904", "Article 7".
 
 Mentions of the same work are then merged (short title = pre-colon part of a full title of a
 compatible author), given the longest display title, and every further verbatim occurrence of
@@ -1153,7 +1153,7 @@ class _Finder:
                 subtype="Movie" if role.startswith("dir") else None,
             )
 
-        # "Chapter 12: Title"
+        # "Chapter 7: Title"
         for m in _CHAPTER.finditer(text):
             if not free(m.start()):
                 continue
@@ -1562,7 +1562,7 @@ class _Finder:
         return None
 
     def _full_names(self) -> dict[str, str]:
-        """'Kuzmin' / 'M. Kuzmin' -> 'Mikhail Kuzmin' when the document names one such person."""
+        """'Okafor' / 'A. Okafor' -> 'Ada Okafor' when the document names one such person."""
         fulls: dict[str, set[str]] = {}
         for p in self.passages:
             for s, e, i, j in p.persons():
