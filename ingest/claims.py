@@ -1,5 +1,6 @@
-"""Claims: attributed statements ("X argues that ..."), quoted statements, negated
-alternatives ("not A but B"), and the document's own theses, each with its offsets.
+"""Claims: attributed statements ("X argues that ...", "..., as X notes"), quoted statements,
+negated alternatives ("not A but B"), and the document's own theses (the statement after a
+framing colon, both alternatives of "either A or B"), each with its offsets.
 
 Each sentence becomes a `Sentence` with the claims read from it, so that stance rules can
 look at neighbouring sentences afterwards.
@@ -85,6 +86,7 @@ class Sentence:
     condemned: str | None = None  # person whose statement this sentence condemns
     condemner: str | None = None  # the person condemning it
     introduces_quote: bool = False  # ends with ':' before a block quotation
+    parts: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, rule) in text
 
 
 def clause_text(span) -> tuple[str, int, int]:
@@ -124,6 +126,54 @@ def find_subject(tok):
 def _subtree_span(tok):
     sub = list(tok.subtree)
     return tok.doc[sub[0].i : sub[-1].i + 1]
+
+
+def _imperative(sent) -> bool:
+    """Whether a sentence opens with a bare verb that has no subject ("See the list below.")."""
+    first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
+    root = sent.root
+    return (
+        first is not None
+        and first.i == root.i
+        and root.tag_ == "VB"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
+    )
+
+
+def _evidential(sent, nouns: frozenset[str]) -> bool:
+    """'There is ample evidence that ...', 'there's no reason to ...': an argued statement."""
+    return any(
+        t.dep_ == "expl"
+        and any(c.dep_ in ("attr", "nsubj") and c.lemma_.lower() in nouns for c in t.head.children)
+        for t in sent
+    )
+
+
+def _independent_clause(tokens) -> bool:
+    """Whether tokens read as a clause of their own: a finite verb, not a participle phrase."""
+    return tokens[0].tag_ not in ("VBG", "VBN", "TO") and any(
+        t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tokens
+    )
+
+
+def _statement_parts(sent, text: str, framing: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Where a sentence's statements are when not the whole of it (offsets into `text`):
+    after a colon that a framing clause opens ("One thing is clear: A"), or the two
+    alternatives of "Either A, or B"."""
+    lead = len(sent.text) - len(sent.text.lstrip())
+    toks = [t for t in sent if not t.is_space]
+    colon = next((i for i, t in enumerate(toks) if t.text == ":"), None)
+    if colon and 0 < colon < len(toks) - 4:
+        pre, post = toks[:colon], toks[colon + 1 :]
+        if any(t.lemma_.lower() in framing for t in pre) and _independent_clause(post):
+            return [(post[0].idx - sent.start_char - lead, len(text), "framed-statement")]
+    m = _EITHER_OR.match(text)
+    if m and len(m.group("a").split()) >= 4 and len(m.group("b").split()) >= 4:
+        return [(m.start("a"), m.end("a"), "either-or"), (m.start("b"), m.end("b"), "either-or")]
+    return []
+
+
+_EITHER_OR = re.compile(r"^Either (?P<a>[^;:]+?),? or (?P<b>[^;:]+?)[.;]?$")
 
 
 # A short label opening a paragraph in notes and summaries: "Archival constraints: ...".
@@ -206,8 +256,10 @@ class ClaimFinder:
             self._attributed(sent, base, info, last_person)
             self._fallback(sent, base, info)
             self._according(sent, base, info)
+            self._as_reported(sent, base, info, last_person)
             self._quoted(sent, base, info, last_person)
             info.score = self._thesis_score(sent, info)
+            info.parts = _statement_parts(sent, info.text, self.rules.framing_words)
             self._condemnation(sent, base, info, last_person)
             for c in list(info.claims):
                 self._negated(c, info)
@@ -357,6 +409,9 @@ class ClaimFinder:
             return
         rest = m.group("rest").rstrip(" .")
         s0 = base + sent.start_char + m.start("rest")
+        toks = [t for t in sent if t.idx >= sent.start_char + m.start("rest")]
+        if not toks or toks[0].pos_ == "ADP" or not _independent_clause(toks):
+            return  # "X writes about Y", "X documents the machinery": an object, not a statement
         info.claims.append(
             Claim(
                 rest, s0, s0 + len(rest), person, None, "attributed", 0.65, "reporting-verb-surface"
@@ -402,6 +457,39 @@ class ClaimFinder:
                         "according-to",
                     )
                 )
+
+    def _as_reported(self, sent, base: int, info: Sentence, last_person: list) -> None:
+        """'CLAIM, as X notes.' / 'As X has shown, CLAIM.': the sentence without the aside."""
+        if info.claims:
+            return
+        for tok in sent:
+            verb = tok.head
+            if not (
+                tok.lower_ == "as"
+                and tok.dep_ == "mark"
+                and verb.dep_ == "advcl"
+                and verb.lemma_.lower() in self.rules.reporting_verbs
+                and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children)
+            ):
+                continue
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                continue
+            aside = _subtree_span(verb)
+            if aside.start == sent.start:
+                body = sent.doc[aside.end : sent.end]
+            elif all(t.is_punct for t in sent.doc[aside.end : sent.end]):
+                body = sent.doc[sent.start : aside.start]
+            else:
+                continue
+            text, s, e = clause_text(body)
+            if len(text.split()) < 5:
+                continue
+            person, work = self._speaker(subj, base, last_person)
+            info.claims.append(
+                Claim(text, base + s, base + e, person, work, "according", 0.7, "as-reported")
+            )
+            return
 
     def _parenthetical(self, sent, base: int, info: Sentence) -> None:
         """'CLAIM, says X in Y, CLAIM.' / 'A, according to X, B.': the aside removed."""
@@ -493,6 +581,12 @@ class ClaimFinder:
     # -- theses -------------------------------------------------------------------------
     def _thesis_score(self, sent, info: Sentence) -> float:
         """How likely the sentence states one of the document's claims (rules.claim_weights)."""
+        features = self._features(sent, info)
+        weights = self.rules.claim_weights
+        return sum(weights.get(name, 0.0) for name, on in features.items() if on)
+
+    def _features(self, sent, info: Sentence) -> dict[str, bool]:
+        """The thesis features a sentence has; none for questions, headings and fragments."""
         toks = [t for t in sent if not t.is_space]
         n = len(toks)
         if (
@@ -500,12 +594,14 @@ class ClaimFinder:
             or info.text.endswith(("?", ":"))
             or not any(t.pos_ in ("VERB", "AUX") for t in toks)
         ):
-            return 0.0
+            return {}
         if info.text[-1] not in '.!”"’)' and n < 12:
-            return 0.0  # a heading or a list fragment
+            return {}  # a heading or a list fragment
+        if _imperative(sent):
+            return {}  # "Consider the following.": a directive, not an assertion
         words = {t.lower_ for t in toks}
         root = sent.root
-        features = {
+        return {
             "superlative": any(t.tag_ in ("JJS", "RBS") for t in toks),
             "past_perfect_or_aux": any(
                 c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children
@@ -529,33 +625,26 @@ class ClaimFinder:
             "second_person": bool(words & _SECOND_PERSON),
             "short": n < 12,
             "conclusion_opener": any(info.lower.startswith(c + " ") for c in self.rules.conclusion),
+            "aside": info.text.startswith("("),
+            "evidential": _evidential(sent, self.rules.evidence_nouns),
         }
-        weights = self.rules.claim_weights
-        return sum(weights.get(name, 0.0) for name, on in features.items() if on)
 
     def theses(self, threshold: float) -> None:
         """Make a document-level claim of every sentence without claims scoring >= threshold."""
         for info in self.sentences:
             if info.claims or info.score < threshold:
                 continue
-            text = info.text.rstrip(" .")
-            start = info.start
-            label = _INLINE_HEADING.match(text)
-            if label:  # "Method notes: Hallin measured ..." -> the statement only
-                start += label.end()
-                text = text[label.end() :]
-            info.claims.append(
-                Claim(
-                    text,
-                    start,
-                    start + len(text),
-                    None,
-                    None,
-                    "thesis",
-                    min(0.9, 0.3 + 0.1 * info.score),
-                    "thesis-sentence",
+            confidence = min(0.9, 0.3 + 0.1 * info.score)
+            for a, b, rule in info.parts or [(0, len(info.text), "thesis-sentence")]:
+                text = info.text[a:b].rstrip(" .")
+                start = info.start + a
+                label = _INLINE_HEADING.match(text)
+                if label:  # "Method notes: Hallin measured ..." -> the statement only
+                    start += label.end()
+                    text = text[label.end() :]
+                info.claims.append(
+                    Claim(text, start, start + len(text), None, None, "thesis", confidence, rule)
                 )
-            )
 
     def cited(self, text: str, start: int, end: int, author: str | None, work: str) -> None:
         """'X (Author, Title)': the clause before a parenthetical citation is that work's claim."""

@@ -38,6 +38,8 @@ class Rules:
     not_name_words: frozenset[str]
     claim_weights: dict[str, float] = field(default_factory=dict)
     claim_threshold: float = 1.0
+    framing_words: frozenset[str] = frozenset()
+    evidence_nouns: frozenset[str] = frozenset()
     aliases: dict[str, str] = field(default_factory=dict)
     events: tuple[str, ...] = ()  # extra event names to find verbatim
     source: str = "bundled"
@@ -112,6 +114,8 @@ def _build(d: dict, source: str) -> Rules:
         not_name_words=_lower(pe["not_name_words"]),
         claim_weights={str(k): float(v) for k, v in d["claims"]["weights"].items()},
         claim_threshold=float(d["claims"]["threshold"]),
+        framing_words=_lower(d["claims"].get("framing", [])),
+        evidence_nouns=_lower(d["claims"].get("evidence_nouns", [])),
         aliases=aliases,
         events=tuple(str(e) for e in ev.get("names", [])),
         source=source,

@@ -9,8 +9,12 @@ measured and weak rules cut):
   before it;
 - endorsement: "this is perfectly true" — the document supports the claim just before;
 - condemns-statement: "X condemned Y's comments": X's claim disputes Y's last claim;
-- quoted-evidence / elaboration: a block quotation supports the sentence introducing it;
-  attributed evidence later in a paragraph supports the paragraph's opening thesis.
+- echo-dispute: a denying sentence that puts an earlier attributed claim's words in scare
+  quotes ("Rather than the “vision” its admirers praise, ...") disputes that claim;
+- quoted-evidence: a block quotation supports the sentence introducing it.
+(Cut for precision below 0.2 on the annotated samples: attribution-scope, conclusion,
+rebuttal-sentence, elaboration — attributed evidence later in a paragraph supporting its
+opening thesis.)
 """
 
 from __future__ import annotations
@@ -110,13 +114,41 @@ def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
                 out.append(
                     Stance(mine[0], "disputes", said[-1], s.start, s.end, 0.6, "condemns-statement")
                 )
+    out.extend(_echoes(sentences, disputes))
     out.extend(_structure(sentences))
     return out
 
 
+_SCARE_QUOTE = re.compile(r"[“\"]([^”\"]{3,40})[”\"]")
+_NOT_DENIAL = re.compile(r"(?<![\w])(?:not only|no matter|no doubt|not least)(?![\w])")
+_DENIAL = re.compile(r"n't|(?<![\w])(?:not|never|no|nothing|rather than|instead of)(?![\w])")
+
+
+def _echoes(sentences: list[Sentence], disputes: re.Pattern) -> list[Stance]:
+    """'Rather than the “strength” his admirers imagine, ...': a denying sentence that puts an
+    earlier claim's words in scare quotes disputes that claim."""
+    out: list[Stance] = []
+    for i, s in enumerate(sentences):
+        own = next((c for c in s.claims if c.kind != "negated"), None)
+        denial = _DENIAL.search(_NOT_DENIAL.sub(" ", s.lower))
+        if own is None or _attributed(own) or not (disputes.search(s.lower) or denial):
+            continue
+        for m in _SCARE_QUOTE.finditer(s.text):
+            phrase = m.group(1).lower().strip(" ,.")
+            if len(phrase.split()) > 4 or not re.search(r"[^\W\d_]{4,}", phrase):
+                continue
+            echo = re.compile(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])")
+            for p in sentences[:i]:
+                for target in p.claims:
+                    if _attributed(target) and echo.search(target.text.lower()):
+                        out.append(
+                            Stance(own, "disputes", target, s.start, s.end, 0.6, "echo-dispute")
+                        )
+    return out
+
+
 def _structure(sentences: list[Sentence]) -> list[Stance]:
-    """Support read from layout: a block quotation backs the sentence introducing it, and
-    attributed evidence later in a paragraph backs the paragraph's opening thesis."""
+    """Support read from layout: a block quotation backs the sentence introducing it."""
     out: list[Stance] = []
     by_par: dict[int, list[Sentence]] = {}
     for s in sentences:
@@ -139,15 +171,4 @@ def _structure(sentences: list[Sentence]) -> list[Stance]:
                         "quoted-evidence",
                     )
                 )
-        topic = next((c for s in sents[:2] for c in s.claims if c.kind == "thesis"), None)
-        if topic is None:
-            continue
-        for s in sents:
-            for c in s.claims:
-                if (
-                    c is not topic
-                    and c.kind in ("attributed", "according", "quoted", "scoped")
-                    and c.author != topic.author
-                ):
-                    out.append(Stance(c, "supports", topic, s.start, s.end, 0.45, "elaboration"))
     return out

@@ -208,3 +208,104 @@ def test_a_number_after_a_thousands_comma_is_not_a_footnote_marker():
     assert mask_footnote_markers("Over 100,000 gifts, noted3 by him,2 here") == (
         "Over 100,000 gifts, noted  by him,  here"
     )
+
+
+def claim_texts(ex) -> dict[str, str]:
+    return {n.key: n.text for n in ex.nodes.values() if n.kind == "Claim"}
+
+
+def claim_rules(ex) -> dict[str, str]:
+    return {n.text: n.rule for n in ex.nodes.values() if n.kind == "Claim"}
+
+
+def test_imperatives_and_asides_are_not_claims(nlp):
+    statement = (
+        "Inspector Aldo Renk was promoted twice by the governor of the northern province "
+        "in the winter of 1874."
+    )
+    imperative = "Compare the most detailed harbour ledgers of 1871 with the “official” tallies."
+    plain = claim_texts(extract(nlp, f"{imperative}\n{statement}\n")).values()
+    assert any(t.startswith("Inspector Aldo Renk") for t in plain)
+    assert not any(t.startswith("Compare") for t in plain)
+    aside = claim_texts(extract(nlp, f"({statement})\n")).values()
+    assert not any("promoted twice" in t for t in aside)
+
+
+def test_a_framing_clause_before_a_colon_leaves_the_statement_after_it(nlp):
+    ex = extract(
+        nlp,
+        (
+            "The harbour histories of Jonas Whitmore disagree on many points, but one thing is "
+            "certain: the 1871 storm destroyed most of the fleet that Whitmore had described.\n"
+        ),
+    )
+    rules = claim_rules(ex)
+    stated = next(t for t in rules if "storm destroyed" in t)
+    assert stated.startswith("the 1871 storm")
+    assert rules[stated] == "framed-statement"
+
+
+def test_either_a_or_b_gives_both_alternatives(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Either the harbour ledgers of Inspector Aldo Renk were completely invented after "
+            "the storm, or the most senior clerks had quietly corrected his figures in 1872.\n"
+        ),
+    )
+    rules = claim_rules(ex)
+    either = sorted(t for t, r in rules.items() if r == "either-or")
+    assert len(either) == 2
+    assert either[0].startswith("the harbour ledgers") and either[0].endswith("after the storm")
+    assert either[1].startswith("the most senior clerks")
+
+
+def test_as_x_notes_attributes_the_rest_of_the_sentence(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Mirela Sandvik studied the harbour for a decade.\n"
+            "The fishing fleet shrank by half within five years, as Sandvik notes.\n"
+        ),
+    )
+    claim = next(n for n in ex.nodes.values() if n.kind == "Claim" and "fleet" in n.text)
+    assert claim.text == "The fishing fleet shrank by half within five years"
+    assert claim.rule == "as-reported"
+    assert claim.authors == ["person/mirela-sandvik"]
+
+
+def test_there_is_evidence_that_is_a_claim(nlp):
+    ex = extract(
+        nlp,
+        "Apart from this, there is evidence that Governor Elias Brandt hid the canal company's "
+        "losses of 1871.\n",
+    )
+    assert any("hid the canal company's losses" in t for t in claim_texts(ex).values())
+
+
+def test_reporting_verb_with_an_object_is_not_a_statement(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Mirela Sandvik studied the harbour for a decade.\n"
+            "Sandvik documents the customs machinery behind the grain trade in great detail.\n"
+        ),
+    )
+    assert not any(r == "reporting-verb-surface" for r in claim_rules(ex).values())
+
+
+def test_scare_quotes_echoing_a_claim_dispute_it(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Senator Mara Quist said that the canal showed “visionary planning” by the council.\n"
+            "The ferry timetable of 1910 listed eleven crossings a day on the old route.\n"
+            "Rather than the “visionary planning” that its admirers praise, the canal "
+            "delivered twenty years of debt to Mayor Oskar Lind’s city after 1890.\n"
+        ),
+    )
+    claims = claim_texts(ex)
+    quist = next(k for k, t in claims.items() if "visionary planning" in t and "Rather" not in t)
+    echoes = [e for e in ex.edges if e.rule == "echo-dispute"]
+    assert echoes and echoes[0].target == quist and echoes[0].relation == "disputes"
+    assert "twenty years of debt" in claims[echoes[0].source]
