@@ -22,6 +22,7 @@ COMMANDS = [
     "eval",
     "query",
     "serve",
+    "viz",
 ]
 
 

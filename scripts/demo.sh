@@ -19,7 +19,8 @@ $CG query who-disputes-whom --store "$STORE" --limit 10
 echo
 $CG validate --store "$STORE"
 $CG export --store "$STORE" --format trig -o "$OUT/sample.trig"
+$CG viz --store "$STORE" -o "$OUT/sample.html"
 echo
-echo
-echo "Done: $OUT/sample.trig holds the whole graph (one named graph per document);"
-echo "open it in any RDF tool, or explore with: $CG query --list --store $STORE"
+echo "Done: open $OUT/sample.html in a browser (works offline) to explore the argument;"
+echo "$OUT/sample.trig holds the whole graph (one named graph per document) for any RDF tool;"
+echo "more questions: $CG query --list --store $STORE"
