@@ -72,7 +72,7 @@ def measure(page, path: Path, physics: bool, timeout_s: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes", type=int, nargs="+", default=[100, 150, 300, 1000, 2000, 3000, 10000]
+        "--sizes", type=int, nargs="+", default=[100, 150, 300, 500, 1000, 2000, 3000, 10000]
     )
     parser.add_argument("--physics-max", type=int, default=1000, help="live physics up to N")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per page")

@@ -148,11 +148,12 @@ class DiskStore:
             try:
                 for name in list(graphs) + list(remove):
                     db.remove_graph(to_ox(name))
-                for name, quads in graphs.items():
+                for name in graphs:
                     db.add_graph(to_ox(name))
-                    # The bulk loader skips per-write transactions: safe, as this generation
-                    # is private until the rename below makes it live.
-                    db.bulk_extend(to_ox_quads(quads))
+                # One bulk load for all graphs (each call builds and ingests its own table
+                # files); it skips transactions, which is safe: this generation stays private
+                # until the rename below makes it live.
+                db.bulk_extend(to_ox_quads(q for quads in graphs.values() for q in quads))
                 db.flush()
                 db.optimize()
             finally:
