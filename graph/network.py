@@ -286,8 +286,8 @@ def find_node(G: nx.MultiDiGraph, name: str) -> str:
     A node id (IRI) or its last path segments (``claim/1a2b3c``) also work.
 
     >>> G = nx.MultiDiGraph()
-    >>> G.add_node("p1", label="Joseph Stalin", aliases=["Koba"], type="Person")
-    >>> find_node(G, "koba"), find_node(G, "STALIN")
+    >>> G.add_node("p1", label="Helena Varga", aliases=["Lena"], type="Person")
+    >>> find_node(G, "lena"), find_node(G, "VARGA")
     ('p1', 'p1')
     """
     if name in G:
