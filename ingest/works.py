@@ -437,6 +437,23 @@ class _Finder:
             f.confidence = _CONF.get(f.rule, 0.6)
         self.found.append(f)
 
+    def _add_noun_work(
+        self, m: re.Match, base: int, author: str, title: str, subtype: str | None = None
+    ) -> None:
+        """A work named by its noun alone ("Name's letter to X"): the noun is its span."""
+        self.add(
+            _Found(
+                base + m.start("noun"),
+                base + m.end("noun"),
+                base + m.start(),
+                base + m.end(),
+                "descriptive",
+                authors=[author],
+                title=title,
+                subtype=subtype,
+            )
+        )
+
     # -- 1. reference lists and notes -----------------------------------------------------
     def scan_lines(self) -> None:
         plain = self.plain
@@ -1361,18 +1378,8 @@ class _Finder:
             if not who:
                 continue
             noun = m.group("noun")
-            self.add(
-                _Found(
-                    base + m.start("noun"),
-                    base + m.end("noun"),
-                    base + m.start(),
-                    base + m.end(),
-                    "descriptive",
-                    authors=[who],
-                    title=f"{who}'s {noun}",
-                    subtype="Book" if noun.startswith(("memoir", "autobiography")) else None,
-                )
-            )
+            sub = "Book" if noun.startswith(("memoir", "autobiography")) else None
+            self._add_noun_work(m, base, who, f"{who}'s {noun}", sub)
         # "Name wrote his own impassioned letter to Name2"
         for m in _LETTER_TO.finditer(text):
             if not free(m.start()):
@@ -1387,18 +1394,7 @@ class _Finder:
             to = _clean_name(m.group("to"))
             if not who or not to:
                 continue
-            self.add(
-                _Found(
-                    base + m.start("noun"),
-                    base + m.end("noun"),
-                    base + m.start(),
-                    base + m.end(),
-                    "descriptive",
-                    authors=[who],
-                    title=f"{who}'s {m.group('noun')} to {to}",
-                    subtype="Message",
-                )
-            )
+            self._add_noun_work(m, base, who, f"{who}'s {m.group('noun')} to {to}", "Message")
         # "a 1936 interview with the American journalist Name"
         for m in _INTERVIEW.finditer(text):
             if not free(m.start()):
@@ -1437,17 +1433,7 @@ class _Finder:
             name = _clean_name(m.group("name"))
             if not name or not _NAME_OK.match(name) or _NOT_NAME.search(name):
                 continue
-            self.add(
-                _Found(
-                    base + m.start("noun"),
-                    base + m.end("noun"),
-                    base + m.start(),
-                    base + m.end(),
-                    "descriptive",
-                    authors=[name],
-                    title=f"{name}'s {m.group('noun')}",
-                )
-            )
+            self._add_noun_work(m, base, name, f"{name}'s {m.group('noun')}")
         # legislation
         for rx in (_CODE_OF_YEAR, _LAWS_IN_YEAR, _ARTICLE_OF):
             for m in rx.finditer(text):
