@@ -71,6 +71,7 @@ class Claim:
     confidence: float = 0.5
     rule: str = ""
     verb: str | None = None  # the reporting verb's lemma, for stance strength
+    posted: bool = False  # a thread poster's own words: their thesis, not a reported claim
 
 
 @dataclass
@@ -87,6 +88,8 @@ class Sentence:
     condemner: str | None = None  # the person condemning it
     introduces_quote: bool = False  # ends with ':' before a block quotation
     parts: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, rule) in text
+    verbs: list[int] = field(default_factory=list)  # offsets of its finite verbs, for text rules
+    statement: bool = False  # a declarative sentence (not a question, heading or fragment)
 
 
 def clause_text(span) -> tuple[str, int, int]:
@@ -102,7 +105,22 @@ def clause_text(span) -> tuple[str, int, int]:
         return "", 0, 0
     doc = toks[0].doc
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    end = start + _quoted_end(doc.text[start:end])
     return doc.text[start:end], start, end
+
+
+def _quoted_end(text: str) -> int:
+    """Where a statement that opens a quotation ends: at its closing mark when more words
+    follow it ('“A,” and then B' -> '“A,”'); otherwise the whole text."""
+    if not text.startswith(("“", '"')):
+        return len(text)
+    close = text.find("”" if text[0] == "“" else '"', 1)
+    if close < 0 or len(text[1:close].split()) < 4 or not re.search(r"\w", text[close + 1 :]):
+        return len(text)
+    # Only where a clause boundary follows: '“Socialism in one country” was ...' stays whole.
+    if text[close - 1] in ",;" or re.match(r"\)?\s*(?:[,;—]|and\b|but\b)", text[close + 1 :]):
+        return close + 1
+    return len(text)
 
 
 _CLIMB = ("advcl", "xcomp", "conj", "pcomp", "prep", "acl", "relcl", "pobj")
@@ -176,6 +194,9 @@ def _statement_parts(sent, text: str, framing: frozenset[str]) -> list[tuple[int
 _EITHER_OR = re.compile(r"^Either (?P<a>[^;:]+?),? or (?P<b>[^;:]+?)[.;]?$")
 
 
+# The interjection a reply opens with: "Nonsense, ...", "Good point: ...".
+_REPLY_CUE = re.compile(r"^([\w'’+]+(?: [\w'’]+)?)[,!:;]\s+(?=\w)")
+
 # A short label opening a paragraph in notes and summaries: "Archival constraints: ...".
 _INLINE_HEADING = re.compile(r"^[A-Z][\w’'-]*(?: [\w’'-]+){0,6}: (?=[A-Z])")
 
@@ -183,11 +204,14 @@ _INLINE_HEADING = re.compile(r"^[A-Z][\w’'-]*(?: [\w’'-]+){0,6}: (?=[A-Z])")
 class ClaimFinder:
     """Reads claims sentence by sentence; `who` maps a name-like span to a person label."""
 
-    def __init__(self, rules, who, work_at, subject_work: str | None, person_before=None):
+    def __init__(
+        self, rules, who, work_at, subject_work: str | None, person_before=None, speaker_at=None
+    ):
         self.rules = rules
         self.person_before = person_before or (lambda offset: None)  # nearest person mention
         self.who = who  # (text) -> person label | None
         self.work_at = work_at  # (abs_start, abs_end) -> work title | None
+        self.speaker_at = speaker_at or (lambda offset: None)  # offset -> a thread's poster
         self.subject_work = subject_work
         self.sentences: list[Sentence] = []
 
@@ -252,6 +276,7 @@ class ClaimFinder:
                 paragraph,
                 i == 0,
                 lower=text.lower().replace("\u2019", "'").replace("\u2018", "'"),
+                verbs=[base + t.idx for t in sent if t.tag_ in ("VBD", "VBZ", "VBP", "MD")],
             )
             self._attributed(sent, base, info, last_person)
             self._fallback(sent, base, info)
@@ -342,7 +367,9 @@ class ClaimFinder:
             if subj is None and tok.tag_ in ("VBG", "VBN"):
                 person = self.person_before(base + tok.idx, base + sent.start_char)
             if subj is not None and subj.lower_ in ("i", "we") and not person:
-                continue  # the document's author: a thesis, scored below
+                person = self.speaker_at(base + tok.idx)  # "I think that ..." in a post
+                if not person:
+                    continue  # the document's author: a thesis, scored below
             if not person and not work:
                 continue
             span = _subtree_span(comp)
@@ -525,7 +552,14 @@ class ClaimFinder:
         Several speakers may share a sentence; each verb whose words hold a quotation and do
         not overlap a claim already read gives one claim.
         """
-        quotes = [m for m in _QUOTE.finditer(sent.text) if len(m.group(1).split()) >= 3]
+        at = base + sent.start_char
+        quotes = [
+            m
+            for m in _QUOTE.finditer(sent.text)
+            if len(m.group(1).split()) >= 3
+            # a title in quotation marks names a work, it states nothing
+            and len(self.work_at(at + m.start(), at + m.end()) or "") < 0.8 * len(m.group(1))
+        ]
         if not quotes:
             return
         for tok in sent:
@@ -582,6 +616,7 @@ class ClaimFinder:
     def _thesis_score(self, sent, info: Sentence) -> float:
         """How likely the sentence states one of the document's claims (rules.claim_weights)."""
         features = self._features(sent, info)
+        info.statement = bool(features)
         weights = self.rules.claim_weights
         return sum(weights.get(name, 0.0) for name, on in features.items() if on)
 
@@ -639,12 +674,31 @@ class ClaimFinder:
                 text = info.text[a:b].rstrip(" .")
                 start = info.start + a
                 label = _INLINE_HEADING.match(text)
-                if label:  # "Method notes: Hallin measured ..." -> the statement only
+                if label and not self.work_at(
+                    start, start + label.end()
+                ):  # "Method notes: Hallin measured ..." -> the statement only
                     start += label.end()
                     text = text[label.end() :]
                 info.claims.append(
                     Claim(text, start, start + len(text), None, None, "thesis", confidence, rule)
                 )
+
+    def main_statement(self, start: int, end: int, author: str) -> None:
+        """A thread post that made no claim so far: its best-scoring statement is the
+        poster's claim (a post is short and usually makes one point)."""
+        inside = [s for s in self.sentences if start <= s.start < end]
+        if any(s.claims for s in inside):
+            return
+        best = max((s for s in inside if s.statement), key=lambda s: s.score, default=None)
+        if best is not None:
+            text, start = best.text.rstrip(" ."), best.start
+            cue = _REPLY_CUE.match(text)  # "Nonsense, the survey ..." -> "the survey ..."
+            cues = {c.strip(" ,.!?") for c in (*self.rules.reply_agree, *self.rules.reply_disagree)}
+            if cue and cue.group(1).lower() in cues:
+                text, start = text[cue.end() :], start + cue.end()
+            c = Claim(text, start, start + len(text), author, None, "thesis", 0.5)
+            c.rule, c.posted = "post-thesis", True
+            best.claims.append(c)
 
     def cited(self, text: str, start: int, end: int, author: str | None, work: str) -> None:
         """'X (Author, Title)': the clause before a parenthetical citation is that work's claim."""
@@ -666,6 +720,10 @@ class ClaimFinder:
         body = text[c_start:c_end].strip()
         if len(body.split()) < 3 or any(c.start < c_end and c_start < c.end for c in info.claims):
             return
+        if info.text.startswith("(") or not (
+            any(c_start <= v < paren for v in info.verbs) or re.search(r"\d", body)
+        ):
+            return  # an aside, or a caption: states nothing a citation could vouch for
         info.claims.append(
             Claim(
                 body,

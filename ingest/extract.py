@@ -14,7 +14,8 @@ from graph.model import DOC, Document, Edge, Extraction, Mention, Node
 from ingest.claims import Claim, ClaimFinder
 from ingest.events import EventFinder
 from ingest.people import PeopleFinder, compatible, plausible_name
-from ingest.stance import cue_regex, find_stances
+from ingest.stance import cue_regex, find_stances, reply_stances
+from ingest.threads import find_posts, post_at, quoted_spans
 from ingest.works import WorkMention, find_works
 
 LABEL_CHARS = 140
@@ -45,8 +46,12 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
     ]
     subject = next((w.title for w in works if w.is_subject), None)
 
+    posts = find_posts(text, rules.thread_headers, rules.not_posters)
+
     # -- people -------------------------------------------------------------------------
     finder = PeopleFinder(rules, rules.aliases)
+    for post in posts:
+        finder.add(post.author, "thread-poster", weight=2, checked=False)
     for base, doc in pdocs:
         # Inside reference entries only the parsed authors are people, not publishers.
         finder.scan(doc, base, title_spans + reference_spans)
@@ -155,10 +160,18 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
             return person_mentions[i - 1][1]
         return None
 
-    claims = ClaimFinder(rules, who, work_at, subject, person_before)
+    def poster_at(offset: int) -> str | None:
+        """The poster whose words these are, in a thread (quoted lines are someone else's)."""
+        i = post_at(posts, offset)
+        if i is None or any(a <= offset < b for a, b in posts[i].quotes):
+            return None
+        return who(posts[i].author)
+
+    claims = ClaimFinder(rules, who, work_at, subject, person_before, poster_at)
     last_person: list[str] = []  # carried across paragraphs: "He" often opens one
+    not_own_words = reference_spans + quoted_spans(posts)
     for i, (base, doc) in enumerate(pdocs):
-        claims.scan(doc, base, i, reference_spans, last_person)
+        claims.scan(doc, base, i, not_own_words, last_person)
     for w in works:
         if w.rule.startswith(("reference", "footnote")):
             continue
@@ -172,6 +185,15 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
         )
     claims.theses(rules.claim_threshold)
     claims.rebuttals(cue_regex(rules.dispute_cues))
+    for s in claims.sentences:
+        for c in s.claims:
+            poster = poster_at(c.start) if c.author is None and c.kind == "thesis" else None
+            if poster:
+                c.author, c.posted = poster, True
+    for post in posts:
+        poster = who(post.author)
+        if poster:
+            claims.main_statement(post.start, post.end, poster)
     works_by_author: dict[str, list[str]] = {}
     for w in works:
         for a in w.authors:
@@ -200,7 +222,9 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
             _claim_node(ex, c, claim_keys, person_key, work_keys, mentions_index)
 
     # -- stance -------------------------------------------------------------------------
-    for st in find_stances(claims.sentences, rules):
+    stances = find_stances(claims.sentences, rules)
+    stances += reply_stances(posts, claims.sentences, rules, document.nlp_text)
+    for st in stances:
         target = claim_keys.get(id(st.target))
         if target is None:
             continue

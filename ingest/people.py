@@ -110,9 +110,10 @@ class PeopleFinder:
         self.alias_of: dict[str, str] = dict(aliases or {})
         self.nonperson: Counter[str] = Counter()
 
-    def add(self, raw: str, rule: str, weight: int = 1) -> str | None:
-        name = clean_name(raw, self.rules.titles)
-        if not plausible_name(name, self.rules.not_name_words):
+    def add(self, raw: str, rule: str, weight: int = 1, checked: bool = True) -> str | None:
+        """Count a candidate; `checked=False` takes a name as given (a thread's poster)."""
+        name = clean_name(raw, self.rules.titles) if checked else raw.strip()
+        if not name or checked and not plausible_name(name, self.rules.not_name_words):
             return None
         self.counts[name] += weight
         self.rule_of.setdefault(name, rule)

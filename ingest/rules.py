@@ -6,6 +6,7 @@ or `[stance] disputes = ["is a fairy tale"]` extend the defaults without code.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -42,6 +43,10 @@ class Rules:
     evidence_nouns: frozenset[str] = frozenset()
     aliases: dict[str, str] = field(default_factory=dict)
     events: tuple[str, ...] = ()  # extra event names to find verbatim
+    thread_headers: tuple[re.Pattern, ...] = ()  # post headers, each with a `who` group
+    not_posters: frozenset[str] = frozenset()
+    reply_agree: tuple[str, ...] = ()
+    reply_disagree: tuple[str, ...] = ()
     source: str = "bundled"
 
 
@@ -77,6 +82,10 @@ def load_rules(user_file: str | Path | None = None) -> Rules:
         return _build(data, source)
     except (KeyError, TypeError, AttributeError) as exc:
         raise RulesError(f"rules file {path}: unexpected structure ({exc})") from None
+    except re.error as exc:
+        raise RulesError(
+            f"rules file {path}: a [threads] header is not a valid pattern ({exc})"
+        ) from None
 
 
 def _third_person(verb: str) -> str:
@@ -88,6 +97,13 @@ def _third_person(verb: str) -> str:
     return verb + "s"
 
 
+def _header(pattern: str) -> re.Pattern:
+    compiled = re.compile(str(pattern), re.M)
+    if "who" not in compiled.groupindex:
+        raise re.error(f"{pattern!r} has no (?P<who>...) group")
+    return compiled
+
+
 def _lower(items) -> frozenset[str]:
     return frozenset(str(i).lower() for i in items)
 
@@ -95,6 +111,7 @@ def _lower(items) -> frozenset[str]:
 def _build(d: dict, source: str) -> Rules:
     rep, st, ev, pe = d["reporting"], d["stance"], d["events"], d["people"]
     aliases = {str(k): str(v) for k, v in d.get("aliases", {}).items()}
+    th = d.get("threads", {})
     return Rules(
         reporting_verbs=_lower(rep["verbs"]),
         reporting_verbs_3sg=frozenset(_third_person(v) for v in _lower(rep["verbs"])),
@@ -118,5 +135,9 @@ def _build(d: dict, source: str) -> Rules:
         evidence_nouns=_lower(d["claims"].get("evidence_nouns", [])),
         aliases=aliases,
         events=tuple(str(e) for e in ev.get("names", [])),
+        thread_headers=tuple(_header(h) for h in th.get("headers", [])),
+        not_posters=_lower(th.get("not_posters", [])),
+        reply_agree=tuple(s.lower() for s in th.get("agree", [])),
+        reply_disagree=tuple(s.lower() for s in th.get("disagree", [])),
         source=source,
     )

@@ -11,7 +11,10 @@ measured and weak rules cut):
 - condemns-statement: "X condemned Y's comments": X's claim disputes Y's last claim;
 - echo-dispute: a denying sentence that puts an earlier attributed claim's words in scare
   quotes ("Rather than the “vision” its admirers praise, ...") disputes that claim;
-- quoted-evidence: a block quotation supports the sentence introducing it.
+- quoted-evidence: a block quotation supports the sentence introducing it;
+- reply-agrees / reply-disagrees: in a discussion thread, a reply whose opening agrees
+  ("Agreed", "Good point") or disagrees ("Nonsense", "Not true", "No,") supports or disputes
+  the claims of the post it answers (the lines it quotes, if it quotes).
 (Cut for precision below 0.2 on the annotated samples: attribution-scope, conclusion,
 rebuttal-sentence, elaboration — attributed evidence later in a paragraph supporting its
 opening thesis.)
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.claims import Claim, Sentence
+from ingest.threads import Post
 
 _ENDORSE = (
     "perfectly true",
@@ -62,7 +66,10 @@ def _opens_with(lower: str, markers: tuple[str, ...]) -> bool:
 
 
 def _attributed(c: Claim) -> bool:
-    return c.kind in ("attributed", "quoted", "according", "cited") or c.author is not None
+    """A claim the document reports rather than makes (a poster's own thesis is not one)."""
+    return c.kind in ("attributed", "quoted", "according", "cited") or (
+        c.author is not None and not c.posted
+    )
 
 
 def find_stances(sentences: list[Sentence], rules) -> list[Stance]:
@@ -172,3 +179,45 @@ def _structure(sentences: list[Sentence]) -> list[Stance]:
                     )
                 )
     return out
+
+
+def reply_stances(posts: list[Post], sentences: list[Sentence], rules, text: str) -> list[Stance]:
+    """Thread replies: the opening of a reply agrees or disagrees with the post it answers."""
+    agree, disagree = cue_regex(rules.reply_agree), cue_regex(rules.reply_disagree)
+    disputes = cue_regex(rules.dispute_cues)
+    in_post: list[list[Sentence]] = [
+        [s for s in sentences if p.start <= s.start < p.end] for p in posts
+    ]
+    out: list[Stance] = []
+    for i, post in enumerate(posts):
+        if post.reply_to is None or not in_post[i]:
+            continue
+        opening = in_post[i][0]
+        lower = " ".join(s.lower for s in in_post[i][:2] if s.end - opening.start < 200)
+        mine = [c for s in in_post[i] for c in s.claims if c.kind != "negated"]
+        theirs = [c for s in in_post[post.reply_to] for c in s.claims if c.kind != "negated"]
+        if not mine or not theirs:
+            continue
+        quoted = [c for c in theirs if _quoted_by(c, post, text)]
+        targets = quoted or theirs[:2]
+        if disagree.search(lower) or disputes.search(opening.lower):
+            relation, rule = "disputes", "reply-disagrees"
+        elif agree.search(lower):
+            relation, rule = "supports", "reply-agrees"
+        elif _opens_with(opening.lower, rules.contrast):
+            relation, rule = "disputes", "reply-contrast"
+        else:
+            continue
+        conf = 0.55 if rule == "reply-contrast" else 0.7
+        for target in targets:
+            out.append(Stance(mine[0], relation, target, opening.start, opening.end, conf, rule))
+    return out
+
+
+def _quoted_by(claim: Claim, post: Post, text: str) -> bool:
+    """Whether the reply quotes (with "> " lines) at least half of the claim's words."""
+    words = set(re.findall(r"[^\W_]{3,}", claim.text.lower()))
+    quoted = set()
+    for a, b in post.quotes:
+        quoted |= set(re.findall(r"[^\W_]{3,}", text[a:b].lower()))
+    return bool(words) and len(words & quoted) >= 0.5 * len(words)

@@ -309,3 +309,29 @@ def test_scare_quotes_echoing_a_claim_dispute_it(nlp):
     echoes = [e for e in ex.edges if e.rule == "echo-dispute"]
     assert echoes and echoes[0].target == quist and echoes[0].relation == "disputes"
     assert "twenty years of debt" in claims[echoes[0].source]
+
+
+def test_claim_spans_stop_at_quotes_titles_and_captions(nlp):
+    ex = extract(
+        nlp,
+        (
+            "Rolf Lindqvist, The Harbour Years, 1998.\nAnna Strand, The Morning Tide, 1921.\n\n"
+            "The harbour master Ivo Brandt wrote that “the new pier will sink within a decade,” "
+            "and at the inquiry the engineer Tove Hallin agreed with him.\n\n"
+            "Ivo Brandt wrote about the plan in his essay “The Sinking of the New Pier” in 1999.\n\n"
+            "Portrait of the harbour master mending nets at his desk "
+            "(Anna Strand, The Morning Tide).\n\n"
+            "The pier was closed after only nine winters (Rolf Lindqvist, The Harbour Years).\n"
+        ),
+    )
+    rules = claim_rules(ex)
+    # A claim that opens a quotation ends with it, not in the clause that follows.
+    assert rules.get("“the new pier will sink within a decade,”") == "reporting-verb-clause"
+    assert not any("at the inquiry" in t for t in rules)
+    # A title in quotation marks names a work; it is not a quoted statement.
+    assert "The Sinking of the New Pier" in {n.label for n in nodes(ex, "Work").values()}
+    assert "attributed-quotation" not in rules.values()
+    # A caption states nothing for its citation to vouch for; a cited statement does.
+    assert not any(t.startswith("Portrait of") for t in rules)
+    cited = "The pier was closed after only nine winters (Rolf Lindqvist, The Harbour Years)"
+    assert rules.get(cited) == "parenthetical-citation"

@@ -1,0 +1,103 @@
+"""Discussion threads: posts, who wrote each, and which earlier post a reply answers.
+
+A forum thread, comment section or mailing-list digest pasted as text marks each post with a
+header line ("Marta wrote:", "Posted by lindqvist_r on 3 May", "u/tidewatcher · 4h",
+"**Ivo Brandt**"). The header patterns are data (`[threads] headers` in rules.toml, each a
+regular expression with a `who` group). A document is a thread when at least two headers
+from two posters are found; then every claim stated in a post is its poster's, and the opening
+of a reply that agrees or disagrees supports or disputes the post it answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Post:
+    author: str  # the poster's name as written in the header
+    header: tuple[int, int]  # the header line
+    start: int  # the body, after the header
+    end: int
+    quotes: list[tuple[int, int]] = field(default_factory=list)  # "> ..." lines in the body
+    reply_to: int | None = None  # index of the post this one answers
+
+
+_QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.M)
+_RULE_LINE = re.compile(r"^(?:[-*_=~]\s*){3,}$")
+_WORD = re.compile(r"[^\W_]{3,}")
+
+
+def find_posts(
+    text: str, headers: tuple[re.Pattern, ...], not_posters: frozenset[str]
+) -> list[Post]:
+    """The posts of `text` in order, or [] when it does not read as a thread."""
+    found: dict[int, tuple[int, str]] = {}
+    for pattern in headers:
+        for m in pattern.finditer(text):
+            who = m.group("who").strip(" *_@[]")
+            if not _opens_block(text, m.start()):
+                continue
+            if who and who.lower() not in not_posters and m.start() not in found:
+                found[m.start()] = (m.end(), who)
+    marks = sorted((s, e, who) for s, (e, who) in found.items())
+    if len(marks) < 2 or len({who.lower() for _, _, who in marks}) < 2:
+        return []
+    posts = []
+    for i, (s, e, who) in enumerate(marks):
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        quotes = [(m.start(), m.end()) for m in _QUOTE_LINE.finditer(text, e, end)]
+        posts.append(Post(who, (s, e), e, end, quotes))
+    for i, post in enumerate(posts):
+        post.reply_to = _answered(text, posts, i)
+    return posts
+
+
+def _opens_block(text: str, start: int) -> bool:
+    """Whether the line at `start` follows a blank line, a rule ("---") or the text's start."""
+    before = text[:start].rstrip(" \t")
+    if not before.strip():
+        return True
+    lines = before.split("\n")
+    previous = lines[-2].strip() if len(lines) >= 2 else ""
+    return previous == "" or bool(_RULE_LINE.match(previous))
+
+
+def _answered(text: str, posts: list[Post], i: int) -> int | None:
+    """The earlier post that post i answers: the one it quotes, the poster it addresses
+    by name in its opening, or else the last post by someone else."""
+    if i == 0:
+        return None
+    post = posts[i]
+    quoted = " ".join(text[s:e].lstrip(" \t>") for s, e in post.quotes)
+    words = _WORD.findall(quoted.lower())
+    if len(words) >= 3:
+        probe = " ".join(words[:8])
+        for j in range(i - 1, -1, -1):
+            if probe in " ".join(_WORD.findall(text[posts[j].start : posts[j].end].lower())):
+                return j
+    opening = text[post.start : post.end].lstrip()[:80].lower()
+    for j in range(i - 1, -1, -1):
+        name = posts[j].author.lower()
+        if posts[j].author.lower() != post.author.lower() and re.search(
+            rf"(?<![\w@]){re.escape(name)}(?![\w])|@{re.escape(name)}(?![\w])", opening
+        ):
+            return j
+    for j in range(i - 1, -1, -1):
+        if posts[j].author.lower() != post.author.lower():
+            return j
+    return None
+
+
+def post_at(posts: list[Post], offset: int) -> int | None:
+    """Index of the post whose body holds `offset`."""
+    for i, p in enumerate(posts):
+        if p.start <= offset < p.end:
+            return i
+    return None
+
+
+def quoted_spans(posts: list[Post]) -> list[tuple[int, int]]:
+    """Quoted lines and headers: text that is not the poster's own words."""
+    return [span for p in posts for span in (p.header, *p.quotes)]
