@@ -154,6 +154,10 @@ def test_rules_file_errors_are_one_line(tmp_path):
     assert "not valid TOML" in str(err.value) and "\n" not in str(err.value)
     with pytest.raises(RulesError):
         load_rules(tmp_path / "missing.toml")
+    bad.write_text("[threads]\nheaders = ['^(?P<name>\\w+) wrote:$']\n", encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(bad)  # a post header without a `who` group
+    assert "[threads]" in str(err.value) and "\n" not in str(err.value)
 
 
 def test_parenthetical_citations_and_a_rebuttal_after_a_semicolon(nlp):
