@@ -49,8 +49,12 @@ def find_posts(
         end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         quotes = [(m.start(), m.end()) for m in _QUOTE_LINE.finditer(text, e, end)]
         posts.append(Post(who, (s, e), e, end, quotes))
+    # each post's own words, without the lines it quotes: a quote is found where it was said
+    words = [
+        " ".join(_WORD.findall(_QUOTE_LINE.sub("", text[p.start : p.end]).lower())) for p in posts
+    ]
     for i, post in enumerate(posts):
-        post.reply_to = _answered(text, posts, i)
+        post.reply_to = _answered(text, posts, words, i)
     return posts
 
 
@@ -64,18 +68,18 @@ def _opens_block(text: str, start: int) -> bool:
     return previous == "" or bool(_RULE_LINE.match(previous))
 
 
-def _answered(text: str, posts: list[Post], i: int) -> int | None:
+def _answered(text: str, posts: list[Post], words: list[str], i: int) -> int | None:
     """The earlier post that post i answers: the one it quotes, the poster it addresses
     by name in its opening, or else the last post by someone else."""
     if i == 0:
         return None
     post = posts[i]
     quoted = " ".join(text[s:e].lstrip(" \t>") for s, e in post.quotes)
-    words = _WORD.findall(quoted.lower())
-    if len(words) >= 3:
-        probe = " ".join(words[:8])
+    said = _WORD.findall(quoted.lower())
+    if len(said) >= 3:
+        probe = " ".join(said[:8])
         for j in range(i - 1, -1, -1):
-            if probe in " ".join(_WORD.findall(text[posts[j].start : posts[j].end].lower())):
+            if probe in words[j]:
                 return j
     opening = text[post.start : post.end].lstrip()[:80].lower()
     for j in range(i - 1, -1, -1):
