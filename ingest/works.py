@@ -908,16 +908,7 @@ class _Finder:
                 )
                 if not possessed and self._subject_not_title(p, i, j):
                     continue
-            authors = []
-            if d.group("own"):
-                nb = self._name_before(p, d.start() + len(d.group("own")))
-                if nb and self._is_person_name(p, nb[0], d.start() + len(d.group("own")), nb[1]):
-                    authors = [nb[1]]
-            if not authors:
-                k = p.tok_at(m.start())
-                who = self._person_near(p, k, p.tok_at(t[1] - 1) + 1)
-                if who:
-                    authors = [who]
+            authors = self._owner_or_near(p, d, m.start(), t)
             sub = WORK_NOUNS.get(_PLURAL.get(noun, noun))
             f = self.emit(p, t, "in-his-book", d.start(), authors=authors, subtype=sub, strong=True)
             if plural and f is not None:
@@ -942,15 +933,7 @@ class _Finder:
                 continue
             if t[2] == "run" and not self._run_ok(p, t[3], strong=True):
                 continue
-            authors = []
-            if d.group("own"):
-                nb = self._name_before(p, d.start() + len(d.group("own")))
-                if nb and self._is_person_name(p, nb[0], d.start() + len(d.group("own")), nb[1]):
-                    authors = [nb[1]]
-            if not authors:
-                k = p.tok_at(m.start())
-                who = self._person_near(p, k, p.tok_at(t[1] - 1) + 1)
-                authors = [who] if who else []
+            authors = self._owner_or_near(p, d, m.start(), t)
             noun = m.group("noun")
             self.emit(
                 p,
@@ -1320,6 +1303,15 @@ class _Finder:
                 break
             pos = after + sm.end()
         return items
+
+    def _owner_or_near(self, p, d, start: int, t) -> list[str]:
+        """The author of "X's book T" (the possessor), else the person named near the title."""
+        if d.group("own"):
+            nb = self._name_before(p, d.start() + len(d.group("own")))
+            if nb and self._is_person_name(p, nb[0], d.start() + len(d.group("own")), nb[1]):
+                return [nb[1]]
+        who = self._person_near(p, p.tok_at(start), p.tok_at(t[1] - 1) + 1)
+        return [who] if who else []
 
     def _list_rest(self, p: _Passage, end: int, rule: str, cite: int, authors, sub) -> None:
         text = p.text
