@@ -22,11 +22,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from graph.store import DiskStore  # noqa: E402
-from ingest.nlp import BATCH_SIZE, load_nlp  # noqa: E402
-from ingest.pipeline import IngestSummary, ingest, read_all  # noqa: E402
+from claimgraph.graph.store import DiskStore  # noqa: E402
+from claimgraph.ingest.nlp import BATCH_SIZE, load_nlp  # noqa: E402
+from claimgraph.ingest.pipeline import IngestSummary, ingest, read_all  # noqa: E402
 
 
 def build_corpus(dst: Path, words: int) -> int:

@@ -39,8 +39,6 @@ from hashlib import sha256
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 RUNS = 5
 SEED = 20260101
@@ -100,7 +98,7 @@ class Pools:
     """Shared people, works, events and claims that documents draw from."""
 
     def __init__(self, rng: random.Random, target: int):
-        from graph.identity import claim_key, node_key
+        from claimgraph.graph.identity import claim_key, node_key
 
         def name(i: int, parts: int) -> str:
             words = []
@@ -134,7 +132,7 @@ class Pools:
 
 def synthetic_document(rng: random.Random, pools: Pools, number: int):
     """One Document and its Extraction, with a text whose spans the evidence quotes."""
-    from graph.model import DOC, Document, Edge, Extraction, Mention, Node
+    from claimgraph.graph.model import DOC, Document, Edge, Extraction, Mention, Node
 
     x = Extraction()
     sentences: list[str] = []
@@ -221,7 +219,7 @@ def synthetic_document(rng: random.Random, pools: Pools, number: int):
 
 def generate(target: int, seed: int = SEED):
     """{graph IRI: quads} of about `target` triples, the same for the same arguments."""
-    from graph.rdf import Run, document_quads
+    from claimgraph.graph.rdf import Run, document_quads
 
     rng = random.Random(seed)
     pools = Pools(rng, target)
@@ -245,7 +243,7 @@ def generate(target: int, seed: int = SEED):
 def task_generate(args) -> dict:
     import pyoxigraph as ox
 
-    from graph.store import to_ox_quads
+    from claimgraph.graph.store import to_ox_quads
 
     start = time.perf_counter()
     graphs, total, params = generate(args.triples)
@@ -258,7 +256,7 @@ def task_generate(args) -> dict:
 
 def task_load_api(args) -> dict:
     """Generate the quads (not timed), then write them with the store API of one engine."""
-    from graph.store import DiskStore, MemoryStore
+    from claimgraph.graph.store import DiskStore, MemoryStore
 
     graphs, total, _ = generate(args.triples)
     gc.collect()
@@ -280,7 +278,7 @@ def task_load_file(args) -> dict:
     if args.engine == "claimgraph":
         import pyoxigraph as ox
 
-        from graph.store import DiskStore
+        from claimgraph.graph.store import DiskStore
 
         store = DiskStore(args.store)
         store.replace_graphs({})  # a new store: an empty first generation and CURRENT
@@ -316,13 +314,13 @@ def _alarm(signum, frame):
 
 def task_queries(args) -> dict:
     """Run every saved query RUNS times on one engine; medians in ms and row counts."""
-    from queries.frames import run
-    from queries.library import list_queries
+    from claimgraph.queries.frames import run
+    from claimgraph.queries.library import list_queries
 
     params = json.loads(args.params)
     load_seconds = None
     if args.engine == "claimgraph":
-        from graph.store import DiskStore
+        from claimgraph.graph.store import DiskStore
 
         start = time.perf_counter()
         target = DiskStore(args.store).dataset()
@@ -330,7 +328,7 @@ def task_queries(args) -> dict:
     else:
         from rdflib import Dataset
 
-        from graph.namespaces import bind_prefixes
+        from claimgraph.graph.namespaces import bind_prefixes
 
         start = time.perf_counter()
         target = Dataset(default_union=True)

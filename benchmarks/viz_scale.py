@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import networkx as nx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from graph.views import render_html  # noqa: E402
+from claimgraph.graph.views import render_html  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -18,18 +18,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from graph.model import Document  # noqa: E402
-from ingest.markers import mask_footnote_markers  # noqa: E402
-from ingest.nlp import load_nlp  # noqa: E402
-from ingest.works import find_works  # noqa: E402
+from claimgraph.graph.model import Document  # noqa: E402
+from claimgraph.ingest.markers import mask_footnote_markers  # noqa: E402
+from claimgraph.ingest.nlp import load_nlp  # noqa: E402
+from claimgraph.ingest.works import find_works  # noqa: E402
 
 
 def fold(s: str) -> str:

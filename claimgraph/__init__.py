@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 
 def open_store(path: str | Path | None = "claimgraph-store"):
     """A store: a DiskStore folder, or with `None` rdflib's in-memory Dataset (notebooks)."""
-    from graph.store import DiskStore, MemoryStore
+    from claimgraph.graph.store import DiskStore, MemoryStore
 
     return MemoryStore() if path is None else DiskStore(path)
 
@@ -26,7 +26,7 @@ def ingest(
     paths, store=None, rules=None, jobs: int = 1, progress: bool = False, force: bool = False
 ):
     """Ingest files/folders into `store` (default: a new in-memory store); returns the summary."""
-    from ingest.pipeline import ingest as _ingest
+    from claimgraph.ingest.pipeline import ingest as _ingest
 
     store = open_store(None) if store is None else store
     summary = _ingest(

@@ -1,17 +1,5 @@
-"""Errors the user can act on, and how any error becomes one readable line."""
+"""The CLI's view of user errors; they live in `claimgraph.graph.errors` so every layer can raise them."""
 
-from __future__ import annotations
+from claimgraph.graph.errors import UserError, user_message
 
-
-class UserError(Exception):
-    """Bad input or a bad request: reported as one line, exit status 2."""
-
-
-def user_message(exc: BaseException) -> str:
-    """One line describing `exc`, without a traceback."""
-    text = str(exc).strip() or exc.__class__.__name__
-    first = text.splitlines()[0]
-    known = ("UserError", "StoreError", "StoreBusy", "ReadError")
-    if exc.__class__.__name__ in known:
-        return first
-    return f"{first} ({exc.__class__.__name__})"
+__all__ = ["UserError", "user_message"]

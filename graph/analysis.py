@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import networkx as nx
 import pandas as pd
 
-from graph.network import EVIDENCE_RELATIONS, find_node
+from claimgraph.graph.network import EVIDENCE_RELATIONS, find_node
 
 
 def _label(G: nx.MultiDiGraph, node: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset, URIRef
 
-from graph.namespaces import PREFIXES
+from claimgraph.graph.namespaces import PREFIXES
 
 _PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 

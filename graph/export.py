@@ -6,7 +6,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from graph.namespaces import PREFIXES
+from claimgraph.graph.namespaces import PREFIXES
 
 _FORMATS = {
     "trig": ox.RdfFormat.TRIG,

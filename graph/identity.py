@@ -8,7 +8,7 @@ import unicodedata
 
 from rdflib import URIRef
 
-from graph.namespaces import base_iri
+from claimgraph.graph.namespaces import base_iri
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 

@@ -12,7 +12,7 @@ One edge per CiTO evidence node (``cito:Citation``), keyed by its IRI, with ``re
 ``person -> work or claim`` with relation ``author``; ``schema:about`` an edge ``claim -> entity``
 with relation ``about``. These have no quote; ``documents`` lists where they were read.
 
->>> from graph.store import MemoryStore
+>>> from claimgraph.graph.store import MemoryStore
 >>> G = build_network(MemoryStore())
 >>> G.number_of_nodes(), G.number_of_edges()
 (0, 0)
@@ -28,8 +28,8 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph
 
-from graph.namespaces import PREFIXES
-from graph.store import DiskStore, StoreError
+from claimgraph.graph.namespaces import PREFIXES
+from claimgraph.graph.store import DiskStore, StoreError
 
 NODE_TYPES = ("Person", "Work", "Event", "Claim", "Document")
 EVIDENCE_RELATIONS = ("supports", "disputes", "cites")

@@ -13,9 +13,9 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from graph.identity import digest, document_iri, edge_iri, iri, passage_iri
-from graph.model import DOC, Document, Extraction, Node
-from graph.namespaces import CG, CITO, KIND_CLASS, OA, SCHEMA, WORK_SUBTYPES, base_iri
+from claimgraph.graph.identity import digest, document_iri, edge_iri, iri, passage_iri
+from claimgraph.graph.model import DOC, Document, Extraction, Node
+from claimgraph.graph.namespaces import CG, CITO, KIND_CLASS, OA, SCHEMA, WORK_SUBTYPES, base_iri
 
 Quad = tuple  # (subject, predicate, object, graph) of rdflib terms
 

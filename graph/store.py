@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from graph.namespaces import bind_prefixes
+from claimgraph.graph.namespaces import bind_prefixes
 
 DEFAULT_STORE = "claimgraph-store"
 _CURRENT = "CURRENT"

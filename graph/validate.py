@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, SH
 
-from graph.namespaces import PREFIXES, base_iri
+from claimgraph.graph.namespaces import PREFIXES, base_iri
 
 SHAPES_FILE = "shapes.ttl"
 ONTOLOGY_FILE = "ontology.ttl"
@@ -139,12 +139,12 @@ def short(term) -> str:
 
 @cache
 def _shapes_text() -> str:
-    return resources.files("graph").joinpath(SHAPES_FILE).read_text(encoding="utf-8")
+    return resources.files("claimgraph.graph").joinpath(SHAPES_FILE).read_text(encoding="utf-8")
 
 
 @cache
 def _ontology_text() -> str:
-    return resources.files("graph").joinpath(ONTOLOGY_FILE).read_text(encoding="utf-8")
+    return resources.files("claimgraph.graph").joinpath(ONTOLOGY_FILE).read_text(encoding="utf-8")
 
 
 def shapes_graph() -> Graph:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.readers import SUPPORTED_SUFFIXES
+from claimgraph.ingest.readers import SUPPORTED_SUFFIXES
 
 #: Folders and files that are never documents: skipped without a word.
 JUNK_DIRS = frozenset({"__pycache__", "node_modules", "__MACOSX", "site-packages"})

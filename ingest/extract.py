@@ -9,14 +9,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 
-from graph.identity import claim_key, fold, node_key
-from graph.model import DOC, Document, Edge, Extraction, Mention, Node
-from ingest.claims import Claim, ClaimFinder
-from ingest.events import EventFinder
-from ingest.people import PeopleFinder, compatible, plausible_name
-from ingest.stance import cue_regex, find_stances, reply_stances
-from ingest.threads import find_posts, post_at, quoted_spans
-from ingest.works import WorkMention, find_works
+from claimgraph.graph.identity import claim_key, fold, node_key
+from claimgraph.graph.model import DOC, Document, Edge, Extraction, Mention, Node
+from claimgraph.ingest.claims import Claim, ClaimFinder
+from claimgraph.ingest.events import EventFinder
+from claimgraph.ingest.people import PeopleFinder, compatible, plausible_name
+from claimgraph.ingest.stance import cue_regex, find_stances, reply_stances
+from claimgraph.ingest.threads import find_posts, post_at, quoted_spans
+from claimgraph.ingest.works import WorkMention, find_works
 
 LABEL_CHARS = 140
 

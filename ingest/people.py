@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from graph.identity import fold
+from claimgraph.graph.identity import fold
 
 _INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
 _NAME_TOKEN = re.compile(

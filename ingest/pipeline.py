@@ -15,18 +15,18 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from graph import catalog
-from graph.identity import document_iri
-from graph.model import Document, Extraction
-from graph.rdf import Run, document_quads
-from ingest.discover import discover
-from ingest.extract import extract_document
-from ingest.markers import mask_footnote_markers
-from ingest.nlp import load_nlp, pipe
-from ingest.passages import split_passages
-from ingest.readers import ReadError, read_document
-from ingest.resolve import resolve_people, unify_labels
-from ingest.rules import Rules, load_rules
+from claimgraph.graph import catalog
+from claimgraph.graph.identity import document_iri
+from claimgraph.graph.model import Document, Extraction
+from claimgraph.graph.rdf import Run, document_quads
+from claimgraph.ingest.discover import discover
+from claimgraph.ingest.extract import extract_document
+from claimgraph.ingest.markers import mask_footnote_markers
+from claimgraph.ingest.nlp import load_nlp, pipe
+from claimgraph.ingest.passages import split_passages
+from claimgraph.ingest.readers import ReadError, read_document
+from claimgraph.ingest.resolve import resolve_people, unify_labels
+from claimgraph.ingest.rules import Rules, load_rules
 
 VERSION = "0.1.0"
 

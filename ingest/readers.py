@@ -22,7 +22,7 @@ import trafilatura
 from charset_normalizer.utils import is_multi_byte_encoding
 from trafilatura.settings import use_config
 
-from graph.model import Document
+from claimgraph.graph.model import Document
 
 MEDIA_TYPES = {
     ".txt": "text/plain",

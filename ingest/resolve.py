@@ -8,10 +8,10 @@ their resolved titles and names already; people need surname-and-initial matchin
 
 from __future__ import annotations
 
-from graph.identity import node_key
-from graph.model import Extraction
-from graph.namespaces import base_iri
-from ingest.people import _richness, compatible
+from claimgraph.graph.identity import node_key
+from claimgraph.graph.model import Extraction
+from claimgraph.graph.namespaces import base_iri
+from claimgraph.ingest.people import _richness, compatible
 
 KNOWN_WEIGHT = 5  # mentions assumed for a person already in the store
 

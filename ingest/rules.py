@@ -64,7 +64,9 @@ def _merge(base: dict, extra: dict) -> dict:
 
 def load_rules(user_file: str | Path | None = None) -> Rules:
     """The bundled rules, extended by `user_file` (or ./claimgraph.toml if present)."""
-    data = tomllib.loads(resources.files("ingest").joinpath("rules.toml").read_text("utf-8"))
+    data = tomllib.loads(
+        resources.files("claimgraph.ingest").joinpath("rules.toml").read_text("utf-8")
+    )
     source = "bundled"
     path = Path(user_file) if user_file else Path(USER_RULES)
     if user_file or path.is_file():

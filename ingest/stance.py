@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.claims import Claim, Sentence
-from ingest.threads import Post
+from claimgraph.ingest.claims import Claim, Sentence
+from claimgraph.ingest.threads import Post
 
 _ENDORSE = (
     "perfectly true",

@@ -23,8 +23,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from ingest.references import Reference, parse_reference, split_name_list
-from ingest.titles import (
+from claimgraph.ingest.references import Reference, parse_reference, split_name_list
+from claimgraph.ingest.titles import (
     FUNCTION_WORDS,
     PERIODICAL_END,
     PUBLISHER_END,

@@ -428,14 +428,10 @@ class Worker:
     """One worker process and its pipes."""
 
     def __init__(self) -> None:
-        env = dict(os.environ)
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queries.endpoint", "--worker"],
+            [sys.executable, "-m", "claimgraph.queries.endpoint", "--worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env=env,
             start_new_session=True,  # Ctrl-C in the terminal reaches the server only
         )
         hello = self._read(time.monotonic() + 60)
@@ -566,7 +562,7 @@ def make_server(settings: Settings, host: str, port: int):
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from urllib.parse import parse_qs, urlsplit
 
-    from graph.store import DiskStore
+    from claimgraph.graph.store import DiskStore
 
     store = DiskStore(settings.store_path)
     pool = WorkerPool(settings.workers)

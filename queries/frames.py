@@ -1,6 +1,6 @@
 """Run saved or ad-hoc SPARQL queries and get pandas DataFrames.
 
-    from queries.frames import run_query
+    from claimgraph.queries.frames import run_query
     df = run_query(DiskStore("claimgraph-store"), "low-confidence-edges", threshold=0.3)
 
 Queries on a DiskStore (or any rdflib graph over oxrdflib's store) are evaluated by Oxigraph;
@@ -23,11 +23,11 @@ from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from claimgraph.errors import UserError
-from graph.namespaces import bind_prefixes
-from graph.store import DiskStore, MemoryStore, StoreError
-from queries.endpoint import oxigraph_syntax_message
-from queries.library import QueryError, SavedQuery, list_queries, load_query, resolve
+from claimgraph.graph.errors import UserError
+from claimgraph.graph.namespaces import bind_prefixes
+from claimgraph.graph.store import DiskStore, MemoryStore, StoreError
+from claimgraph.queries.endpoint import oxigraph_syntax_message
+from claimgraph.queries.library import QueryError, SavedQuery, list_queries, load_query, resolve
 
 __all__ = ["run_query", "run", "to_frame", "list_queries", "load_query", "QueryError"]
 

@@ -27,8 +27,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from claimgraph.errors import UserError
-from graph.namespaces import PREFIXES, base_iri
+from claimgraph.graph.errors import UserError
+from claimgraph.graph.namespaces import PREFIXES, base_iri
 
 QUERY_DIR = Path(__file__).resolve().parent
 PARAM_TYPES = ("iri", "string", "decimal", "integer")

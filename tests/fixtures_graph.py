@@ -20,10 +20,10 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.identity import claim_key, document_iri, iri, node_key
-from graph.model import DOC, Document, Edge, Extraction, Mention, Node
-from graph.rdf import Run, document_quads
-from graph.store import DiskStore
+from claimgraph.graph.identity import claim_key, document_iri, iri, node_key
+from claimgraph.graph.model import DOC, Document, Edge, Extraction, Mention, Node
+from claimgraph.graph.rdf import Run, document_quads
+from claimgraph.graph.store import DiskStore
 
 # -- people, works, events -------------------------------------------------------------
 CONQUEST = node_key("Person", "Robert Conquest")

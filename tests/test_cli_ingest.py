@@ -14,8 +14,8 @@ import pytest
 from conftest import CORPUS, ROOT, cli
 from rdflib import Dataset
 
-from graph import catalog
-from graph.store import DiskStore
+from claimgraph.graph import catalog
+from claimgraph.graph.store import DiskStore
 
 
 def quad_count(store: Path) -> int:

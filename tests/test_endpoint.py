@@ -29,7 +29,7 @@ import fixtures_graph as fg
 import pytest
 from rdflib import Graph, URIRef
 
-from queries.endpoint import negotiate, scan
+from claimgraph.queries.endpoint import negotiate, scan
 
 TIMEOUT = 1.0
 MAX_ROWS = 100

@@ -13,12 +13,7 @@ import pytest
 from rdflib import Dataset
 
 from claimgraph.errors import UserError
-from graph.identity import claim_key, document_iri, iri, node_key
-from graph.model import DOC, Document, Edge, Extraction, Mention, Node
-from graph.namespaces import CITO, OA
-from graph.rdf import Run, document_quads
-from graph.store import DiskStore
-from queries.evaluation import (
+from claimgraph.evaluation import (
     EvalReport,
     evaluate,
     fold_name,
@@ -26,6 +21,11 @@ from queries.evaluation import (
     load_gold,
     token_f1,
 )
+from claimgraph.graph.identity import claim_key, document_iri, iri, node_key
+from claimgraph.graph.model import DOC, Document, Edge, Extraction, Mention, Node
+from claimgraph.graph.namespaces import CITO, OA
+from claimgraph.graph.rdf import Run, document_quads
+from claimgraph.graph.store import DiskStore
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "notes/harbour.txt"

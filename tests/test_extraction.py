@@ -6,13 +6,13 @@ import hashlib
 
 import pytest
 
-from graph.model import Document
-from ingest.extract import extract_document
-from ingest.markers import mask_footnote_markers
-from ingest.nlp import load_nlp
-from ingest.passages import split_passages
-from ingest.people import clean_name, compatible, plausible_name
-from ingest.rules import load_rules
+from claimgraph.graph.model import Document
+from claimgraph.ingest.extract import extract_document
+from claimgraph.ingest.markers import mask_footnote_markers
+from claimgraph.ingest.nlp import load_nlp
+from claimgraph.ingest.passages import split_passages
+from claimgraph.ingest.people import clean_name, compatible, plausible_name
+from claimgraph.ingest.rules import load_rules
 
 RULES = load_rules()
 
@@ -127,7 +127,7 @@ def test_events_named_dated_and_possessive(nlp):
 
 
 def test_user_rules_add_aliases_and_cues(nlp, tmp_path):
-    from ingest.rules import load_rules
+    from claimgraph.ingest.rules import load_rules
 
     (tmp_path / "r.toml").write_text(
         '[aliases]\n"The Iron Baron" = "Otto Lindqvist"\n[stance]\ndisputes = ["is a fairy tale"]\n',
@@ -145,7 +145,7 @@ def test_user_rules_add_aliases_and_cues(nlp, tmp_path):
 
 
 def test_rules_file_errors_are_one_line(tmp_path):
-    from ingest.rules import RulesError, load_rules
+    from claimgraph.ingest.rules import RulesError, load_rules
 
     bad = tmp_path / "bad.toml"
     bad.write_text("[aliases\n", encoding="utf-8")

@@ -7,8 +7,8 @@ import copy
 import networkx as nx
 import pytest
 
-from graph import analysis, views
-from graph.network import (
+from claimgraph.graph import analysis, views
+from claimgraph.graph.network import (
     NodeNotFound,
     build_network,
     filter_network,
@@ -16,7 +16,7 @@ from graph.network import (
     neighbourhood,
     normalise_name,
 )
-from graph.store import DiskStore, StoreError
+from claimgraph.graph.store import DiskStore, StoreError
 
 PREFIX = """PREFIX schema: <https://schema.org/> PREFIX cito: <http://purl.org/spar/cito/>
 PREFIX cg: <https://w3id.org/claimgraph/vocab#>

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from ingest.passages import passage_of, split_passages
-from ingest.readers import read_document
+from claimgraph.ingest.passages import passage_of, split_passages
+from claimgraph.ingest.readers import read_document
 
 
 def texts(text: str, passages: list[tuple[int, int]]) -> list[str]:

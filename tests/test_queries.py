@@ -22,10 +22,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from claimgraph.errors import UserError, user_message
-from graph.namespaces import SCHEMA, base_iri
-from graph.store import MemoryStore
-from queries.frames import run_query
-from queries.library import (
+from claimgraph.graph.namespaces import SCHEMA, base_iri
+from claimgraph.graph.store import MemoryStore
+from claimgraph.queries.frames import run_query
+from claimgraph.queries.library import (
     QUERY_DIR,
     expand_iri,
     list_queries,

@@ -15,8 +15,8 @@ import pytest
 from conftest import CORPUS
 
 from claimgraph import open_store
-from queries.frames import run_query
-from queries.library import list_queries
+from claimgraph.queries.frames import run_query
+from claimgraph.queries.library import list_queries
 
 pytestmark = pytest.mark.slow
 

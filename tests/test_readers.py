@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.discover import discover
-from ingest.readers import SUPPORTED_SUFFIXES, ReadError, markdown_plain, read_document
+from claimgraph.ingest.discover import discover
+from claimgraph.ingest.readers import SUPPORTED_SUFFIXES, ReadError, markdown_plain, read_document
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.references import parse_reference, split_name_list
+from claimgraph.ingest.references import parse_reference, split_name_list
 
 
 def ref(line: str):

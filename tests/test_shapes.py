@@ -12,11 +12,11 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
-from graph.identity import claim_key, document_iri, iri, node_key
-from graph.model import DOC, Document, Edge, Extraction, Mention, Node
-from graph.namespaces import CG, CITO, OA, SCHEMA
-from graph.rdf import Run, document_quads
-from graph.validate import ontology_graph, shapes_graph, validate
+from claimgraph.graph.identity import claim_key, document_iri, iri, node_key
+from claimgraph.graph.model import DOC, Document, Edge, Extraction, Mention, Node
+from claimgraph.graph.namespaces import CG, CITO, OA, SCHEMA
+from claimgraph.graph.rdf import Run, document_quads
+from claimgraph.graph.validate import ontology_graph, shapes_graph, validate
 
 # rdflib's XSD DefinedNamespace warns when pytest probes module attributes; a plain
 # Namespace mints the same IRIs.
@@ -450,7 +450,7 @@ def test_cli_valid_and_invalid_trig(tmp_path):
 
 def test_cli_store(tmp_path):
     # Oxigraph normalises xsd:nonNegativeInteger to xsd:integer: the shapes must accept it
-    from graph.store import DiskStore
+    from claimgraph.graph.store import DiskStore
 
     store = DiskStore(tmp_path / "store")
     quads = document_quads(document(), extraction(), Run.now("test"))

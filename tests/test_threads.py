@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from ingest.rules import load_rules
-from ingest.threads import find_posts
+from claimgraph.ingest.rules import load_rules
+from claimgraph.ingest.threads import find_posts
 from tests.conftest import cli
 from tests.test_extraction import extract, nodes
 
@@ -34,7 +34,7 @@ Agreed with tidewatcher. The council ignored every warning about the foundations
 
 @pytest.fixture(scope="module")
 def nlp():
-    from ingest.nlp import load_nlp
+    from claimgraph.ingest.nlp import load_nlp
 
     return load_nlp()
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, ROOT, cli
 
-from graph.network import build_network, find_node
-from graph.store import DiskStore
+from claimgraph.graph.network import build_network, find_node
+from claimgraph.graph.store import DiskStore
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from graph.model import Document
-from ingest.markers import mask_footnote_markers
-from ingest.nlp import load_nlp
-from ingest.works import WorkMention, find_works
+from claimgraph.graph.model import Document
+from claimgraph.ingest.markers import mask_footnote_markers
+from claimgraph.ingest.nlp import load_nlp
+from claimgraph.ingest.works import WorkMention, find_works
 
 _EM = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from graph.store import DEFAULT_STORE, DiskStore
+from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
 
 def add_store_argument(parser: argparse.ArgumentParser) -> None:

@@ -17,9 +17,9 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
 from claimgraph.errors import UserError
-from graph.namespaces import bind_prefixes
-from graph.store import DEFAULT_STORE, DiskStore
-from queries.evaluation import evaluate, format_report, load_gold
+from claimgraph.evaluation import evaluate, format_report, load_gold
+from claimgraph.graph.namespaces import bind_prefixes
+from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
 NAME = "eval"
 HELP = "Score a graph against gold annotations: precision, recall, F1 per type, relation and rule."

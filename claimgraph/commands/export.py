@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from graph.export import export
+    from claimgraph.graph.export import export
 
     store = open_store(args)
     if not store.exists():

@@ -27,8 +27,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ingest.pipeline import ingest
-    from ingest.rules import RulesError
+    from claimgraph.ingest.pipeline import ingest
+    from claimgraph.ingest.rules import RulesError
 
     if args.jobs < 1:
         raise UserError("--jobs must be 1 or more")

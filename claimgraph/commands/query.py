@@ -12,11 +12,11 @@ from itertools import islice
 from rdflib import BNode, Literal, URIRef
 
 from claimgraph.errors import UserError
-from graph.namespaces import PREFIXES, base_iri
-from graph.store import DEFAULT_STORE, DiskStore
-from queries.frames import result_columns
-from queries.frames import run as run_sparql
-from queries.library import list_queries, parse_header, parse_param_args, resolve
+from claimgraph.graph.namespaces import PREFIXES, base_iri
+from claimgraph.graph.store import DEFAULT_STORE, DiskStore
+from claimgraph.queries.frames import result_columns
+from claimgraph.queries.frames import run as run_sparql
+from claimgraph.queries.library import list_queries, parse_header, parse_param_args, resolve
 
 NAME = "query"
 HELP = "Run a saved SPARQL query (see --list), a .rq file, or a query on standard input."

@@ -17,7 +17,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ingest.pipeline import UnknownDocument, remove
+    from claimgraph.ingest.pipeline import UnknownDocument, remove
 
     store = open_store(args)
     if not store.exists():

@@ -6,8 +6,8 @@ import ipaddress
 import sys
 
 from claimgraph.errors import UserError
-from graph.namespaces import PREFIXES
-from graph.store import DEFAULT_STORE, DiskStore
+from claimgraph.graph.namespaces import PREFIXES
+from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
 NAME = "serve"
 HELP = (
@@ -61,7 +61,7 @@ def _loopback(host: str) -> bool:
 
 
 def run(args) -> int:
-    from queries.endpoint import Settings, serve
+    from claimgraph.queries.endpoint import Settings, serve
 
     if args.timeout <= 0:
         raise UserError("--timeout must be more than 0 seconds")

@@ -14,7 +14,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from graph import catalog
+    from claimgraph.graph import catalog
 
     store = open_store(args)
     ds = store.dataset()

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.validate import validate
+    from claimgraph.graph.validate import validate
 
     if args.file and args.store:
         raise UserError("give either --store DIR or FILE, not both")
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_store(path: str | None):
-    from graph.store import DEFAULT_STORE, DiskStore
+    from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
     store = DiskStore(path or DEFAULT_STORE)
     if not store.path.exists():

@@ -12,8 +12,8 @@ HELP = "write the graph (or the neighbourhood of one entity) as one interactive 
 
 
 def add_arguments(parser) -> None:
-    from graph.network import NODE_TYPES, RELATIONS
-    from graph.views import MAX_NODES
+    from claimgraph.graph.network import NODE_TYPES, RELATIONS
+    from claimgraph.graph.views import MAX_NODES
 
     add_store_argument(parser)
     parser.add_argument("--focus", metavar="NAME", help="centre on this entity (any alias)")
@@ -46,8 +46,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from graph.network import NodeNotFound, build_network, filter_network, neighbourhood
-    from graph.views import write_html
+    from claimgraph.graph.network import NodeNotFound, build_network, filter_network, neighbourhood
+    from claimgraph.graph.views import write_html
 
     if args.hops < 0:
         raise UserError("--hops must be 0 or more")

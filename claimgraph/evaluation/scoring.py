@@ -51,8 +51,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.namespace import PROV, RDF, RDFS
 from scipy.optimize import linear_sum_assignment
 
-from claimgraph.errors import UserError
-from graph.namespaces import CG, CITO, OA, SCHEMA, WORK_SUBTYPES
+from claimgraph.graph.errors import UserError
+from claimgraph.graph.namespaces import CG, CITO, OA, SCHEMA, WORK_SUBTYPES
 
 __all__ = [
     "CLAIM_THRESHOLD",
