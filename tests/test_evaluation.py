@@ -1,4 +1,4 @@
-"""`claimgraph eval` and queries.evaluation on small constructed graphs and gold files."""
+"""`claimgraph eval` and claimgraph.evaluation on small constructed graphs and gold files."""
 
 from __future__ import annotations
 
@@ -563,3 +563,124 @@ def test_cli_missing_store_and_bad_suffix(files):
     proc = _cli("--gold", str(gold), str(odd), cwd=tmp)
     assert proc.returncode == 2 and "suffix" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- folders and genres
+VISSER = node_key("Person", "Jan Visser")
+
+
+def _folder(tmp_path: Path, per_genre: int = 6) -> tuple[Path, Path]:
+    """`per_genre` documents of genre "forum" read perfectly and as many of genre "news" that
+    miss Piet Brandt and invent Jan Visser; one gold file each, and one TriG of all graphs."""
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    quad_lists = []
+    for genre in ("forum", "news"):
+        for i in range(per_genre):
+            name = f"{genre}/post{i:02d}.txt"
+            nodes = base_nodes()
+            if genre == "news":
+                nodes = [n for n in nodes if n.key != BRANDT]
+                nodes.append(node("Person", VISSER, "Jan Visser"))
+            quad_lists.append(quads(nodes, base_edges(), name=name))
+            gold = {**base_gold(document=name), "genre": genre}
+            (gold_dir / f"{genre}-{i:02d}.json").write_text(json.dumps(gold), encoding="utf-8")
+    trig = tmp_path / "all.trig"
+    dataset(*quad_lists).serialize(trig, format="trig")
+    return gold_dir, trig
+
+
+def test_folder_is_micro_averaged_overall_and_per_genre(tmp_path):
+    gold_dir, trig = _folder(tmp_path)
+    from claimgraph.commands.eval import load_graph_file
+
+    report = evaluate(load_graph_file(trig), gold_dir)
+    assert len(report.documents) == 12
+    person = report.total.entities["Person"]
+    assert (person.predicted, person.gold, person.matched) == (24, 24, 18)
+    assert person.precision == person.recall == 0.75
+    assert report.total.document_count == 12
+    assert report.total.strict["all"].matched == 36
+    assert sorted(report.genres) == ["forum", "news"]
+    forum, news = report.genres["forum"], report.genres["news"]
+    assert forum.document_count == news.document_count == 6
+    assert forum.entities["Person"].f1 == 1.0
+    assert (news.entities["Person"].predicted, news.entities["Person"].matched) == (12, 6)
+    assert news.entities["Claim"].f1 == 1.0
+    data = report.to_dict()
+    assert data["genres"]["news"]["entities"]["Person"]["precision"] == 0.5
+    assert data["total"]["document_count"] == 12
+    assert data["documents"][0]["genre"] == "forum"
+
+
+def test_micro_average_weighs_documents_by_their_counts():
+    small = "small.txt"
+    q_small = quads([node("Person", VISSER, "Jan Visser")], [], name=small, text="Jan Visser.")
+    gold_small = {
+        "document": small,
+        "entities": [gold_entity("p", "Person", "Ada Quill")],
+        "relations": [],
+    }
+    report = evaluate(
+        dataset(quads(base_nodes(), base_edges()), q_small), [base_gold(), gold_small]
+    )
+    # Macro would be (1.0 + 0.0) / 2; micro is 7 matched of 8 predicted.
+    assert report.total.entities["all"].precision == pytest.approx(7 / 8)
+    assert report.genres == {}
+
+
+def test_documents_without_genre_are_grouped_when_others_have_one():
+    other = "other/plain.txt"
+    q2 = quads(base_nodes(), base_edges(), name=other)
+    golds = [{**base_gold(), "genre": "essay"}, base_gold(document=other)]
+    report = evaluate(dataset(quads(base_nodes(), base_edges()), q2), golds)
+    assert sorted(report.genres) == ["(none)", "essay"]
+    assert report.genres["(none)"].document_count == 1
+    assert report.genres["essay"].entities["all"].f1 == 1.0
+
+
+def test_many_documents_are_summarised_unless_asked(tmp_path):
+    gold_dir, trig = _folder(tmp_path)
+    from claimgraph.commands.eval import load_graph_file
+
+    report = evaluate(load_graph_file(trig), gold_dir)
+    text = format_report(report)
+    assert "12 documents (per-document tables left out" in text
+    assert "(graph " not in text  # no per-document block
+    assert "All 12 documents (micro-average)" in text
+    rows: dict[str, list[str]] = {}  # first row of each name: the entity table
+    for line in text.splitlines():
+        if line.strip():
+            rows.setdefault(line.split()[0], line.split())
+    assert "Micro-average by genre" in text
+    # genre rows: name, docs, pred, gold, match, P, R, F1 ...
+    assert rows["forum"][1:8] == ["6", "42", "42", "42", "1.000", "1.000", "1.000"]
+    assert rows["news"][1:5] == ["6", "42", "42", "36"]
+    assert rows["TOTAL"][1:5] == ["12", "84", "84", "78"]
+    assert "weakest documents (entity F1):" in text
+    full = format_report(report, per_document=True)
+    assert full.count("(graph ") == 12
+    assert "news/post00.txt (graph" in full
+
+
+def test_bad_genre_is_a_user_error(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**base_gold(), "genre": 3}), encoding="utf-8")
+    with pytest.raises(UserError, match="genre"):
+        load_gold(bad)
+
+
+def test_cli_eval_folder_json_and_per_document(tmp_path):
+    gold_dir, trig = _folder(tmp_path)
+    proc = _cli("--gold", str(gold_dir), str(trig), "--json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["documents"]) == 12
+    assert data["total"]["entities"]["Person"]["matched"] == 18
+    assert data["genres"]["forum"]["document_count"] == 6
+    assert data["genres"]["news"]["entities"]["Person"]["recall"] == 0.5
+    proc = _cli("--gold", str(gold_dir), str(trig), cwd=tmp_path)
+    assert proc.returncode == 0 and "per-document tables left out" in proc.stdout
+    assert any(line.startswith("TOTAL ") for line in proc.stdout.splitlines())
+    proc = _cli("--gold", str(gold_dir), str(trig), "--per-document", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.count("(graph ") == 12

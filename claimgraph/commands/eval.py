@@ -2,6 +2,10 @@
 
     claimgraph eval --gold gold/ export.trig
     claimgraph eval --gold gold/000.json --store claimgraph-store --json
+    claimgraph eval --gold corpus-gold/ export.trig --per-document
+
+A folder of gold files is scored micro-averaged (counts summed over documents), overall and
+per gold "genre"; more than PER_DOCUMENT_LIMIT documents are summarised unless --per-document.
 
 See docs/evaluation.md for the gold format, the figures and how matching works.
 """
@@ -17,7 +21,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
 from claimgraph.errors import UserError
-from claimgraph.evaluation import evaluate, format_report, load_gold
+from claimgraph.evaluation import PER_DOCUMENT_LIMIT, evaluate, format_report, load_gold
 from claimgraph.graph.namespaces import bind_prefixes
 from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
@@ -64,7 +68,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="score only the gold document with this file name",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+    parser.add_argument(
+        "--per-document",
+        action="store_true",
+        help=f"print every document's tables (by default only up to {PER_DOCUMENT_LIMIT} "
+        "documents; more are summarised)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object for scripts: documents, total and genres",
+    )
 
 
 def load_graph_file(path: str | Path) -> Dataset:
@@ -126,5 +140,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(format_report(report), end="")
+        print(format_report(report, per_document=args.per_document or None), end="")
     return 0
