@@ -1,7 +1,8 @@
 """Extraction rules as data: the bundled ingest/rules.toml plus the user's own TOML file.
 
 A user file appends to lists and merges tables, so `[aliases] "The Iron Baron" = "Otto Lindqvist"`
-or `[stance] disputes = ["is a fairy tale"]` extend the defaults without code.
+or `[stance] disputes = ["is a fairy tale"]` extend the defaults without code. The one list a
+user file replaces is `[pipeline] stages`, the extraction stages to run, in order.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 USER_RULES = "claimgraph.toml"  # looked up in the current directory when no file is given
+REPLACED = (("pipeline", "stages"),)  # (table, key) lists a user file replaces, not extends
 
 
 class RulesError(Exception):
@@ -47,6 +49,7 @@ class Rules:
     not_posters: frozenset[str] = frozenset()
     reply_agree: tuple[str, ...] = ()
     reply_disagree: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()  # extraction stages, run in this order (ingest/stages.py)
     source: str = "bundled"
 
 
@@ -59,6 +62,16 @@ def _merge(base: dict, extra: dict) -> dict:
             out[key] = out[key] + [v for v in value if v not in out[key]]
         else:
             out[key] = value
+    return out
+
+
+def _merge_user(base: dict, extra: dict) -> dict:
+    """`base` extended by the user's `extra`; the REPLACED lists are taken whole from `extra`."""
+    out = _merge(base, extra)
+    for table, key in REPLACED:
+        section = extra.get(table)
+        if isinstance(section, dict) and key in section:
+            out[table] = {**out[table], key: section[key]}
     return out
 
 
@@ -78,7 +91,7 @@ def load_rules(user_file: str | Path | None = None) -> Rules:
             raise RulesError(f"cannot read rules file {path}: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise RulesError(f"rules file {path} is not valid TOML: {exc}") from None
-        data = _merge(data, extra)
+        data = _merge_user(data, extra)
         source = str(path)
     try:
         return _build(data, source)
@@ -88,6 +101,9 @@ def load_rules(user_file: str | Path | None = None) -> Rules:
         raise RulesError(
             f"rules file {path}: a [threads] header is not a valid pattern ({exc})"
         ) from None
+    except RulesError as exc:
+        where = "bundled rules" if source == "bundled" else f"rules file {path}"
+        raise RulesError(f"{where}: {exc}") from None
 
 
 def _third_person(verb: str) -> str:
@@ -108,6 +124,12 @@ def _header(pattern: str) -> re.Pattern:
 
 def _lower(items) -> frozenset[str]:
     return frozenset(str(i).lower() for i in items)
+
+
+def _stages(names) -> tuple[str, ...]:
+    from claimgraph.ingest.stages import check_stages  # stages import this module
+
+    return check_stages(names)
 
 
 def _build(d: dict, source: str) -> Rules:
@@ -141,5 +163,6 @@ def _build(d: dict, source: str) -> Rules:
         not_posters=_lower(th.get("not_posters", [])),
         reply_agree=tuple(s.lower() for s in th.get("agree", [])),
         reply_disagree=tuple(s.lower() for s in th.get("disagree", [])),
+        stages=_stages(d["pipeline"]["stages"]),
         source=source,
     )

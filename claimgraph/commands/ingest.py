@@ -12,7 +12,7 @@ HELP = "read .txt/.md/.html files and folders into the graph store"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursive)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (recursive)")
     add_store_argument(parser)
     parser.add_argument(
         "--rules",
@@ -24,12 +24,24 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the extraction stages the rules configure, in order, and exit",
+    )
 
 
 def run(args) -> int:
     from claimgraph.ingest.pipeline import ingest
-    from claimgraph.ingest.rules import RulesError
+    from claimgraph.ingest.rules import RulesError, load_rules
 
+    if args.explain:
+        try:
+            return explain(load_rules(args.rules))
+        except RulesError as exc:
+            raise UserError(str(exc)) from None
+    if not args.paths:
+        raise UserError("give at least one PATH (a file or folder) to ingest")
     if args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
     store = open_store(args)
@@ -47,4 +59,21 @@ def run(args) -> int:
     for line in summary.lines():
         print(line)
     print(f"store:     {store.path}")
+    return 0
+
+
+def explain(rules) -> int:
+    """Print the configured extraction stages: order, name, what each does, where it is defined."""
+    from claimgraph.ingest.stages import get_stage, known_names
+
+    stages = [get_stage(name) for name in rules.stages]
+    source = "the bundled rules" if rules.source == "bundled" else f"rules file {rules.source}"
+    print(f"extraction stages from {source}, run in this order on each document:")
+    width = max((len(s.name) for s in stages), default=0)
+    for i, s in enumerate(stages, 1):
+        print(f"{i:2}. {s.name:<{width}}  {s.description}")
+        print(f"    {'':<{width}}  defined in {s.where}")
+    others = [n for n in known_names() if n not in rules.stages]
+    if others:
+        print(f"other known stages: {', '.join(others)}")
     return 0
