@@ -23,6 +23,7 @@ COMMANDS = [
     "query",
     "serve",
     "viz",
+    "corpus",
 ]
 
 

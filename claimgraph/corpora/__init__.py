@@ -1,0 +1,1 @@
+"""Readers for openly licensed argument-annotated corpora, and their conversion to gold files."""

@@ -1,0 +1,1 @@
+"""Training and baselines for learned extraction stages; never imported by ingest at run time."""
