@@ -32,6 +32,8 @@ import numpy as np
 from pyvis.network import Network
 from scipy.spatial import cKDTree
 
+from claimgraph.graph.display import display_text
+
 #: Up to this many nodes vis-network lays the graph out with live physics.
 PHYSICS_MAX_NODES = 150
 #: Above this many nodes only the most important part is drawn (see benchmarks/viz_scale.py).
@@ -171,7 +173,7 @@ def _grid_layout(U: nx.Graph, nodes: list, seed: int, iterations: int = 80) -> n
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(display_text(text, one_line=True).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -195,7 +197,7 @@ def _node_tip(G: nx.MultiDiGraph, node: str, data: dict) -> str:
         )
     if data.get("documents"):
         lines.append("documents: " + _short(", ".join(data["documents"]), 300))
-    return "\n".join(lines)
+    return display_text("\n".join(lines))
 
 
 def _edge_tip(G: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
@@ -209,11 +211,12 @@ def _edge_tip(G: nx.MultiDiGraph, u: str, v: str, d: dict) -> str:
     if where:
         conf = d.get("confidence")
         lines.append(f"— {where}" + (f" · confidence {conf:.2f}" if conf is not None else ""))
-    return "\n".join(lines)
+    return display_text("\n".join(lines))
 
 
 def _search_text(data: dict) -> str:
-    return " | ".join([str(data.get("label", "")), *map(str, data.get("aliases", ()))])
+    words = [str(data.get("label", "")), *map(str, data.get("aliases", ()))]
+    return display_text(" | ".join(words), one_line=True)
 
 
 def _network(G: nx.MultiDiGraph, physics: bool, rank: dict) -> Network:
@@ -417,6 +420,7 @@ def _render(
 
 
 def _finish(page: str, title: str, info: ViewInfo) -> str:
+    title = display_text(title, one_line=True)
     # pyvis links Bootstrap from a CDN even with inline resources; the page does not use it.
     # (Embedded JSON escapes "<", so no comment or tag can come from the data.)
     page = re.sub(r"<!--.*?-->", "", page, flags=re.DOTALL)

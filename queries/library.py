@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -138,6 +138,26 @@ def expand_iri(value: str) -> URIRef:
     return URIRef(text)
 
 
+# Oxigraph's xsd:integer is 64-bit and its xsd:decimal a 128-bit fixed point with 18 decimals:
+# a value outside them would make the query silently match nothing.
+MAX_INTEGER = 2**63 - 1
+MAX_DECIMAL = Decimal("1e20")
+DECIMAL_PLACES = Decimal("1e-18")
+
+
+def _decimal_lexical(number: Decimal, name: str) -> str:
+    """A plain xsd:decimal lexical form ('0.25', never '1E+3') within Oxigraph's range."""
+    if abs(number) >= MAX_DECIMAL:
+        raise QueryError(f"parameter {name} is out of range (its size must be below 1e20)")
+    with localcontext() as ctx:
+        ctx.prec = 60
+        rounded = number.quantize(DECIMAL_PLACES, rounding=ROUND_HALF_EVEN)
+        if number and not rounded:
+            raise QueryError(f"parameter {name} is out of range (too close to 0: below 1e-18)")
+        text = format(rounded.normalize(), "f")
+    return text if "." in text else text + ".0"
+
+
 def to_term(value: object, type_: str | None, name: str = "value") -> Identifier:
     """`value` as an RDF term of the declared type (`None`: infer from the value)."""
     if isinstance(value, Identifier):
@@ -170,8 +190,10 @@ def to_term(value: object, type_: str | None, name: str = "value") -> Identifier
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError
             number = int(str(value).strip()) if not isinstance(value, int | float) else int(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise QueryError(f"parameter {name} must be an integer, not {value!r}") from None
+        if not -MAX_INTEGER <= number <= MAX_INTEGER:
+            raise QueryError(f"parameter {name} is out of range (at most ±{MAX_INTEGER})")
         return Literal(number, datatype=XSD.integer)
     if type_ == "decimal":
         try:
@@ -180,7 +202,7 @@ def to_term(value: object, type_: str | None, name: str = "value") -> Identifier
             number = None
         if number is None or not number.is_finite():
             raise QueryError(f"parameter {name} must be a decimal number, not {value!r}")
-        return Literal(number, datatype=XSD.decimal)
+        return Literal(_decimal_lexical(number, name), datatype=XSD.decimal)
     raise QueryError(f"parameter {name}: unknown type {type_!r} (use one of {PARAM_TYPES})")
 
 

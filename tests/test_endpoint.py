@@ -29,7 +29,8 @@ import fixtures_graph as fg
 import pytest
 from rdflib import Graph, URIRef
 
-from claimgraph.queries.endpoint import negotiate, scan
+from claimgraph.queries.endpoint import negotiate
+from claimgraph.queries.sparql_policy import Refused, check
 
 TIMEOUT = 1.0
 MAX_ROWS = 100
@@ -394,16 +395,22 @@ def test_refuses_a_missing_store(tmp_path):
 
 
 # -- units --------------------------------------------------------------------------------
-def test_scan():
-    s = scan(
+def test_check():
+    s = check(
         "PREFIX e: <http://e.org/>\nSELECT * FROM e:g FROM NAMED <http://e.org/h> { ?s ?p ?o }"
     )
-    assert (s.form, s.update, s.service) == ("SELECT", None, False)
+    assert s.form == "SELECT"
     assert s.from_graphs == ["http://e.org/g"] and s.from_named == ["http://e.org/h"]
-    assert scan("# c\nPREFIX e: <http://e.org/> DELETE WHERE { ?s ?p ?o }").update == "DELETE"
-    assert scan("SELECT * { ?s ?p ?o . FILTER(?o < 3) SERVICE <http://x/> {} }").service
-    assert not scan("SELECT * { ?s <http://e.org/service> ?o ; e:service ?service }").service
-    assert scan("CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } } }").form == "CONSTRUCT"
+    with pytest.raises(Refused) as refused:
+        check("# c\nPREFIX e: <http://e.org/> DELETE WHERE { ?s ?p ?o }")
+    assert refused.value.status == 403 and "read-only" in refused.value.message
+    with pytest.raises(Refused) as refused:
+        check("SELECT * { ?s ?p ?o . FILTER(?o < 3) SERVICE <http://x/> {} }")
+    assert refused.value.status == 403 and "SERVICE" in refused.value.message
+    assert check(
+        "PREFIX e: <http://e/> SELECT * { ?s <http://e.org/service> ?o ; e:service ?service }"
+    )
+    assert check("CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { ?s ?p ?o } } }").form == "CONSTRUCT"
 
 
 def test_negotiate():

@@ -12,6 +12,7 @@ from itertools import islice
 from rdflib import BNode, Literal, URIRef
 
 from claimgraph.errors import UserError
+from claimgraph.graph.display import display_text
 from claimgraph.graph.namespaces import PREFIXES, base_iri
 from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 from claimgraph.queries.frames import result_columns
@@ -90,7 +91,8 @@ def _numeric(term) -> bool:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
+    """Text for one table cell: bidi controls removed, line breaks as spaces."""
+    return display_text(text, one_line=True)
 
 
 def _cut(text: str, width: int) -> str:

@@ -49,6 +49,21 @@ def add_arguments(parser) -> None:
         metavar="N",
         help="query worker processes, i.e. queries evaluated at once (2)",
     )
+    parser.add_argument(
+        "--max-memory",
+        default="1G",
+        metavar="SIZE",
+        help="memory cap of each query worker, e.g. 512M or 2G; a query that needs more is "
+        "stopped with 503 (1G; 0 for no cap)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also accept requests whose Host header names NAME (the DNS-rebinding guard "
+        "accepts only the bound address, and loopback names when bound to loopback)",
+    )
 
 
 def _loopback(host: str) -> bool:
@@ -58,6 +73,23 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+_UNITS = {"": 1 << 20, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from '512M', '2G', '300000K' or a plain number of MiB; 0 means no cap."""
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = value[-1:] if value[-1:] in "KMG" else ""
+    number = value[: len(value) - len(unit)]
+    try:
+        size = float(number) * _UNITS[unit]
+    except ValueError:
+        raise UserError(f"--max-memory: not a size: {text!r} (e.g. 512M or 2G)") from None
+    if size != 0 and not (64 << 20) <= size <= (1 << 50):
+        raise UserError("--max-memory must be 0 (no cap) or between 64M and 1P")
+    return int(size)
 
 
 def run(args) -> int:
@@ -71,6 +103,7 @@ def run(args) -> int:
         raise UserError("--workers must be between 1 and 64")
     if not 0 <= args.port <= 65535:
         raise UserError("--port must be between 0 and 65535")
+    max_memory = parse_size(args.max_memory)
     store = DiskStore(args.store)
     if not store.exists():
         raise UserError(
@@ -89,17 +122,23 @@ def run(args) -> int:
         max_rows=args.max_rows,
         workers=args.workers,
         prefixes={k: str(v) for k, v in PREFIXES.items()},
+        max_memory=max_memory or None,
+        allowed_hosts=list(args.allow_host),
     )
+
+    def warn(text: str) -> None:
+        print(f"claimgraph serve: WARNING: {text}", file=sys.stderr, flush=True)
 
     def announce(url: str) -> None:
         print(
             f"claimgraph serve: SPARQL endpoint at {url} (read-only; store {store.path}; "
-            f"time limit {args.timeout:g} s; at most {args.max_rows} rows)",
+            f"time limit {args.timeout:g} s; at most {args.max_rows} rows; "
+            f"{args.max_memory if max_memory else 'no'} memory cap per worker)",
             flush=True,
         )
 
     try:
-        return serve(settings, args.host, args.port, announce)
+        return serve(settings, args.host, args.port, announce, warn)
     except OSError as exc:
         raise UserError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
