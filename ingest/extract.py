@@ -41,7 +41,7 @@ def extract_document(document: Document, pdocs: list[tuple[int, object]], rules)
 @stage("works")
 def extract_works(state: DocState) -> None:
     """Works cited: titles, reference entries and footnotes (later stages skip them)."""
-    state.works = find_works(state.document, state.pdocs)
+    state.works = find_works(state.document, state.pdocs, state.rules.reference_tagger)
     state.title_spans = [(w.start, w.end) for w in state.works]
     state.reference_spans = [(w.cite_start, w.cite_end) for w in state.works if _is_reference(w)]
     state.subject = next((w.title for w in state.works if w.is_subject), None)

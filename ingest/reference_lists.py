@@ -2,9 +2,11 @@
 
 Lines under a "References" / "Bibliography" / "Further Reading" / "Notes" heading, numbered
 note lines in the second half, and unmistakable APA entries in the body are parsed by
-`ingest.references`; lines of a "Works" / "Publications" list read as "Title (1999)". An
-entry above the body text is the work the document is about. Every such line is blocked
-for the prose scanners.
+`ingest.references`, whose regexes decide what is an entry; in a section or on a numbered
+note line the trained tagger (`ingest.reference_adapter`) then reads the entry's fields, and
+accepts section lines the regexes missed ("reference-tagged"). Lines of a "Works" /
+"Publications" list read as "Title (1999)". An entry above the body text is the work the
+document is about. Every such line is blocked for the prose scanners.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ import re
 from dataclasses import dataclass, field
 
 from claimgraph.ingest.authorship import NAME_OK, NOT_NAME, clean_name, surname
+from claimgraph.ingest.reference_adapter import (
+    reference_from_tagger,
+    tagged_reference,
+    tagger_enabled,
+)
 from claimgraph.ingest.references import Reference, parse_reference
 from claimgraph.ingest.titles import plausible_title, title_case_ratio
 from claimgraph.ingest.work_candidates import Finder, Found
@@ -38,6 +45,8 @@ _WORKS_LINE = re.compile(
     r"\s*(?:$|[,.;:–—-])"
 )
 _NOTE_LINE = re.compile(r"^\s*(?:\[\d{1,3}\]|\^\d{1,3}|\(?\d{1,3}[.)])\s*\S")
+#: Confidence of an entry only the tagger read (the regexes saw no entry on its line).
+TAGGED_CONFIDENCE = 0.8
 
 
 @dataclass
@@ -45,6 +54,7 @@ class _Lines:
     """Where the line reader is: the current section, the body, the lines taken."""
 
     half: int  # numbered note lines count only in the second half of the text
+    tagger: bool = True  # entries' fields read by the trained tagger
     section: str | None = None  # "refs", "notes" or "works"
     misses: int = 0  # lines in a section that were no entry
     body_seen: bool = False
@@ -71,10 +81,11 @@ def _section_kind(heading: str) -> str:
     return "works" if _WORKS_HEADING.fullmatch(heading) else "refs"
 
 
-def scan_lines(finder: Finder) -> None:
-    """Reference, note and works-list lines of the document: candidates, and blocked lines."""
+def scan_lines(finder: Finder, tagger: bool | None = None) -> None:
+    """Reference, note and works-list lines of the document: candidates, and blocked lines.
+    `tagger`: read entries with the trained tagger too (None: unless switched off by env)."""
     plain = finder.plain
-    st = _Lines(half=len(plain) // 2)
+    st = _Lines(half=len(plain) // 2, tagger=tagger_enabled() if tagger is None else tagger)
     for s, e in _line_spans(plain):
         line = plain[s:e]
         stripped = line.strip()
@@ -110,9 +121,9 @@ def _read_entry(finder: Finder, st: _Lines, line: str, s: int, e: int) -> bool:
     ref: Reference | None = None
     if section or _NOTE_LINE.match(line) or len(line.strip()) < 400:
         ref = parse_reference(line)
-    if ref is None:
-        return False
     numbered = bool(_NOTE_LINE.match(line))
+    if ref is None:
+        return st.tagger and section in ("refs", "notes") and _read_tagged(finder, st, line, s, e)
     if ref.style == "note":
         ok = section is not None or (numbered and s >= st.half)
         rule = "footnote"
@@ -127,7 +138,21 @@ def _read_entry(finder: Finder, st: _Lines, line: str, s: int, e: int) -> bool:
         rule = "footnote"
     if not ok:
         return False
+    if st.tagger and (section in ("refs", "notes") or numbered):
+        ref = reference_from_tagger(line, ref)
     f = from_reference(finder, ref, s, e, rule)
+    st.blocked.append((s, e))
+    if not st.body_seen and f is not None:
+        st.pending_subject.append(f)
+    return True
+
+
+def _read_tagged(finder: Finder, st: _Lines, line: str, s: int, e: int) -> bool:
+    """A section line the regexes rejected that the tagger reads as an entry."""
+    ref = tagged_reference(line)
+    if ref is None:
+        return False
+    f = from_reference(finder, ref, s, e, "reference-tagged", confidence=TAGGED_CONFIDENCE)
     st.blocked.append((s, e))
     if not st.body_seen and f is not None:
         st.pending_subject.append(f)
@@ -152,8 +177,11 @@ def _read_works_line(finder: Finder, line: str, s: int, e: int) -> bool:
     return True
 
 
-def from_reference(finder: Finder, ref: Reference, s: int, e: int, rule: str) -> Found | None:
-    """The candidate for one parsed entry on line [s, e) (and its cited part, if any)."""
+def from_reference(
+    finder: Finder, ref: Reference, s: int, e: int, rule: str, confidence: float = 0.0
+) -> Found | None:
+    """The candidate for one parsed entry on line [s, e) (and its cited part, if any);
+    confidence 0 means the rule's own."""
     a, b = s + ref.title_start, s + ref.title_end
     cs, ce = s, e
     while cs < ce and finder.text[cs] in " \t-*•–·":
@@ -181,6 +209,7 @@ def from_reference(finder: Finder, ref: Reference, s: int, e: int, rule: str) ->
         subtype=ref.subtype,
         publisher=ref.publisher,
         strong=True,
+        confidence=confidence,
     )
     finder.add(f)
     if ref.part:

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 StageFunction = Callable[["DocState"], None]
 ENTRY_POINT_GROUP = "claimgraph.stages"
-BUILTIN_MODULES = ("claimgraph.ingest.extract",)  # modules whose stages are always known
+BUILTIN_MODULES = (
+    "claimgraph.ingest.extract",
+    "claimgraph.ingest.citation_stage",
+)  # modules whose stages are always known
 
 
 @dataclass(frozen=True)

@@ -78,13 +78,13 @@ _PASSAGE_SCANS = (
 )
 
 
-def find_works(document, passages) -> list[WorkMention]:
+def find_works(document, passages, tagger: bool | None = None) -> list[WorkMention]:
     """Works a document cites, one mention per occurrence, display titles shared per work.
 
     `passages` are (base offset in document.text, spaCy Doc of document.nlp_text[base:...]).
     """
     finder = Finder(document, passages)
-    scan_lines(finder)
+    scan_lines(finder, tagger)
     for p in finder.passages:
         _scan_passage(finder, p)
     scan_emphasis(finder)

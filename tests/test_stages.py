@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,11 @@ from claimgraph.ingest.rules import RulesError, load_rules
 from claimgraph.ingest.stages import STAGES, get_stage, known_names, stage
 from tests.test_extraction import extract
 
-DEFAULT = ["works", "posts", "people", "work-nodes", "events", "claims", "claim-nodes", "stance"]
+# The bundled list, as written in rules.toml (the loader and --explain must agree with it).
+DEFAULT = tomllib.loads(
+    resources.files("claimgraph.ingest").joinpath("rules.toml").read_text("utf-8")
+)["pipeline"]["stages"]
+WITHOUT_STANCE = [s for s in DEFAULT if s not in ("stance", "citations")]  # no edge-making stage
 
 TEXT = (
     "Commentator Ilse Varga insisted that the bridge collapse was caused by sabotage.\n"
@@ -131,7 +137,7 @@ def test_bad_stage_lists_are_rules_errors(tmp_path, stages, says):
 
 
 def test_user_file_replaces_the_stage_list_but_extends_other_lists(tmp_path, nlp):
-    no_stance = DEFAULT[:-1]
+    no_stance = WITHOUT_STANCE
     rules = load_rules(rules_file(tmp_path, no_stance, '[stance]\ndisputes = ["is hogwash"]\n'))
     assert list(rules.stages) == no_stance
     assert "is hogwash" in rules.dispute_cues and "absurd" in rules.dispute_cues
@@ -142,7 +148,7 @@ def test_user_file_replaces_the_stage_list_but_extends_other_lists(tmp_path, nlp
 
 
 def test_a_stage_from_a_dotted_reference_replaces_stance(tmp_path, plugin_dir, nlp):
-    custom = [*DEFAULT[:-1], "cg_test_stages:doubt_everything"]
+    custom = [*WITHOUT_STANCE, "cg_test_stages:doubt_everything"]
     rules = load_rules(rules_file(tmp_path, custom))
     ex = extract(nlp, TEXT, rules)
     claims = {k for k, n in ex.nodes.items() if n.kind == "Claim"}
@@ -155,7 +161,7 @@ def test_a_stage_from_a_dotted_reference_replaces_stance(tmp_path, plugin_dir, n
 
 
 def test_custom_stage_through_the_cli(tmp_path, plugin_dir):
-    custom = [*DEFAULT[:-1], "cg_test_stages:doubt_everything"]
+    custom = [*WITHOUT_STANCE, "cg_test_stages:doubt_everything"]
     rules = rules_file(tmp_path, custom)
     r = run_cli("ingest", "--explain", "--rules", str(rules), cwd=tmp_path, pythonpath=plugin_dir)
     assert r.returncode == 0, r.stderr
