@@ -24,6 +24,7 @@ COMMANDS = [
     "serve",
     "viz",
     "corpus",
+    "train",
 ]
 
 

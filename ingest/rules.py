@@ -49,6 +49,7 @@ class Rules:
     not_posters: frozenset[str] = frozenset()
     reply_agree: tuple[str, ...] = ()
     reply_disagree: tuple[str, ...] = ()
+    model: dict = field(default_factory=dict)  # [model]: learned stages' model dir, thresholds
     reference_tagger: bool = True  # read reference entries with the trained CRF tagger
     stages: tuple[str, ...] = ()  # extraction stages, run in this order (ingest/stages.py)
     source: str = "bundled"
@@ -164,6 +165,7 @@ def _build(d: dict, source: str) -> Rules:
         not_posters=_lower(th.get("not_posters", [])),
         reply_agree=tuple(s.lower() for s in th.get("agree", [])),
         reply_disagree=tuple(s.lower() for s in th.get("disagree", [])),
+        model=dict(d.get("model", {})),
         reference_tagger=bool(d.get("references", {}).get("tagger", True)),
         stages=_stages(d["pipeline"]["stages"]),
         source=source,

@@ -24,6 +24,7 @@ ENTRY_POINT_GROUP = "claimgraph.stages"
 BUILTIN_MODULES = (
     "claimgraph.ingest.extract",
     "claimgraph.ingest.citation_stage",
+    "claimgraph.ingest.argument_stages",
 )  # modules whose stages are always known
 
 

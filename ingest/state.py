@@ -48,6 +48,8 @@ class DocState:
     claims: ClaimFinder | None = None
     claim_keys: dict[int, str] = field(default_factory=dict)  # id(Claim) -> Claim node key
     stances: list[Stance] = field(default_factory=list)
+    # Set by a learned unit stage for a learned relation stage: (model, candidates, scores, chosen).
+    argument_units: tuple | None = None
 
     @property
     def text(self) -> str:

@@ -1,0 +1,353 @@
+"""Train the argument model (ingest/argument_model.py) from annotated corpus documents:
+which sentences are argument units, and which unit supports or disputes which.
+
+Sentences are aligned to gold units by the scoring criterion (content-token F1 >= 0.5), two
+logistic regressions are fitted (units: binary; relations: none/supports/disputes over pairs
+in a window), and the thresholds are chosen by cross-validation inside the training data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+
+from claimgraph.corpora.documents import CorpusDoc, StancePair
+from claimgraph.evaluation.matching import CLAIM_THRESHOLD, token_f1
+from claimgraph.ingest import argument_features as F
+from claimgraph.ingest.argument_model import RELATIONS, ArgumentModel, target_ranks
+from claimgraph.ingest.argument_model import Edge as _Edge
+from claimgraph.training.argument_card import write_card
+from claimgraph.training.parsed import parse_texts
+
+WINDOW = 6
+UNIT_C = 0.1
+REL_C = 0.5
+FOLDS = 3
+_GRID = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
+_LOW_GRID = [0.005, 0.01, 0.02, 0.03, 0.04, *_GRID]  # relation probabilities run low
+
+
+@dataclass
+class Prepared:
+    """One corpus document with its candidate units, their gold alignment and relations."""
+
+    doc: CorpusDoc
+    cands: list[F.Candidate]
+    f1: np.ndarray  # (candidates, gold units) token F1, zero below the claim threshold
+    label: np.ndarray  # (candidates, 3): matches a gold unit, a relation target, a source
+    unit_of: list[str | None]  # the gold unit id each candidate stands for
+    gold: set[tuple[str, str, str]] = field(default_factory=set)  # (source, type, target)
+
+
+def prepare(
+    docs: list[CorpusDoc], cache_dir: Path | None = None, clauses: bool = False
+) -> list[Prepared]:
+    """Parse (cached) and align every document's candidate units to its gold units."""
+    parsed = parse_texts([d.text for d in docs], cache_dir)
+    out = []
+    for doc, pdocs in zip(docs, parsed, strict=True):
+        cands = F.candidates(pdocs, clauses=clauses)
+        golds = [doc.text[u.start : u.end] for u in doc.units]
+        f1 = np.zeros((len(cands), len(golds)))
+        for i, c in enumerate(cands):
+            for j, g in enumerate(golds):
+                if c.start < doc.units[j].end and doc.units[j].start < c.end:
+                    f1[i, j] = token_f1(c.text, g)
+        f1[f1 < CLAIM_THRESHOLD - 1e-9] = 0.0
+        unit_of = [doc.units[int(r.argmax())].id if r.any() else None for r in f1]
+        gold = {(r.source, r.type, r.target) for r in doc.relations}
+        targets, sources = {t for _s, _r, t in gold}, {s for s, _r, _t in gold}
+        label = np.array([[u is not None, u in targets, u in sources] for u in unit_of], int)
+        out.append(Prepared(doc, cands, f1, label.reshape(len(cands), 3), unit_of, gold))
+    return out
+
+
+def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], dim: int) -> sparse.csr_matrix:
+    indptr = np.cumsum([0] + [len(i) for i, _v in rows])
+    idx = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int64)
+    val = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)
+    return sparse.csr_matrix((val, idx, indptr), shape=(len(rows), dim))
+
+
+@dataclass
+class _Linear:
+    """A fitted logistic regression with its weights in the full feature space."""
+
+    classes_: np.ndarray
+    coef_: np.ndarray  # (classes or 1, dim)
+    intercept_: np.ndarray
+
+    def predict_proba(self, x) -> np.ndarray:
+        z = np.asarray(x @ self.coef_.T) + self.intercept_
+        if self.coef_.shape[0] == 1:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1 - p, p])
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+
+def _fit(x, y, c: float, seed: int) -> _Linear:
+    """Logistic regression over the columns the data uses (L-BFGS time grows with width)."""
+    from sklearn.linear_model import LogisticRegression
+
+    used = np.unique(x.indices)
+    m = LogisticRegression(C=c, max_iter=400, random_state=seed).fit(x[:, used], y)
+    coef = np.zeros((m.coef_.shape[0], x.shape[1]), np.float32)
+    coef[:, used] = m.coef_
+    return _Linear(m.classes_, coef, m.intercept_)
+
+
+def _unit_data(prep: list[Prepared]):
+    rows = [F.unit_vector(c) for p in prep for c in p.cands]
+    y = np.vstack([p.label for p in prep])
+    groups = np.concatenate([[k] * len(p.cands) for k, p in enumerate(prep)])
+    return _matrix(rows, F.UNIT_DIM), y, groups
+
+
+def _pairs(p: Prepared, window: int, ranks: np.ndarray) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(len(p.cands)) for j in F.targets(p.cands, i, window, ranks)]
+
+
+def _pair_label(p: Prepared, i: int, j: int) -> int:
+    u, v = p.unit_of[i], p.unit_of[j]
+    if u is None or v is None:
+        return 0
+    if (u, "supports", v) in p.gold:
+        return 1
+    return 2 if (u, "disputes", v) in p.gold else 0
+
+
+def _relation_data(prep: list[Prepared], profiles: list[np.ndarray], window: int):
+    rows, y, groups, index = [], [], [], []
+    for k, (p, s) in enumerate(zip(prep, profiles, strict=True)):
+        ranks = target_ranks(s)
+        for i, j in _pairs(p, window, ranks):
+            rows.append(F.pair_vector(p.cands[i], p.cands[j], s[i], s[j], ranks[j]))
+            y.append(_pair_label(p, i, j))
+            groups.append(k)
+            index.append((k, i, j))
+    return _matrix(rows, F.PAIR_DIM), np.array(y), np.array(groups), index
+
+
+def _folds(n: int, seed: int) -> np.ndarray:
+    order = np.random.default_rng(seed).permutation(n)
+    fold = np.zeros(n, int)
+    fold[order] = np.arange(n) % FOLDS
+    return fold
+
+
+def train_argument_model(
+    docs: list[CorpusDoc],
+    out_dir: Path,
+    *,
+    pairs: list[StancePair] = (),
+    seed: int = 0,
+    cache_dir: Path | None = None,
+    window: int = WINDOW,
+    clauses: bool = False,
+) -> dict:
+    """Train on `docs`, write the model directory `out_dir`, return the training report
+    (sizes, the thresholds chosen and the cross-validated figures at those thresholds).
+    `pairs` (PERSPECTRUM) are recorded but not used yet."""
+    prep = [p for p in prepare(docs, cache_dir, clauses) if p.cands]
+    if not prep or not any(p.label[:, 0].any() for p in prep):
+        raise ValueError("no training document has a sentence matching an annotated unit")
+    xu, yu, gu = _unit_data(prep)
+    doc_fold = _folds(len(prep), seed)
+    unit_w = np.zeros((3, F.UNIT_DIM), np.float32)
+    unit_b = np.full(3, -10.0, np.float32)
+    oof = np.zeros(yu.shape)
+    for head in range(3):
+        if len(np.unique(yu[:, head])) < 2:
+            continue
+        oof[:, head] = _cross_val(xu, yu[:, head], doc_fold[gu], UNIT_C, seed)[:, -1]
+        fitted = _fit(xu, yu[:, head], UNIT_C, seed)
+        unit_w[head], unit_b[head] = fitted.coef_[0], fitted.intercept_[0]
+    oof_profiles = _split(oof, prep)
+    claim_t, unit_cv = _best_claim_threshold(prep, [s[:, 0] for s in oof_profiles])
+
+    xr, yr, gr, index = _relation_data(prep, oof_profiles, window)
+    rel_w = np.zeros((3, F.PAIR_DIM), np.float32)
+    rel_b = np.array([10.0, -10.0, -10.0], np.float32)  # no relation unless learned
+    rel_t, rel_cv = 0.5, {}
+    if (yr > 0).any():
+        oof_r = _cross_val(xr, yr, doc_fold[gr], REL_C, seed)
+        rel_t, rel_cv = _best_relation_threshold(prep, oof_profiles, claim_t, oof_r, index, window)
+        rel_w, rel_b = _three_classes(_fit(xr, yr, REL_C, seed))
+    settings = {
+        "claim_threshold": claim_t,
+        "relation_threshold": rel_t,
+        "window": window,
+        "units": "clauses" if clauses else "sentences",
+        "decoding": "each unit -> at most one target in its window (argmax), above the threshold",
+        "seed": seed,
+        "trained": dt.date.today().isoformat(),
+        "corpora": sorted({d.corpus for d in docs}),
+        "documents": len(prep),
+        "sentences": int(len(yu)),
+        "positive_sentences": int(yu[:, 0].sum()),
+        "pairs": int(len(yr)),
+        "relations_in_window": int((yr > 0).sum()),
+        "relations_gold": int(sum(len(p.gold) for p in prep)),
+        "stance_pairs": len(pairs),
+        "cross_validated": {"units": unit_cv, "relations": rel_cv},
+    }
+    model = ArgumentModel(unit_w, unit_b, rel_w, rel_b, settings)
+    model.save(out_dir)
+    write_card(Path(out_dir), settings)
+    return settings
+
+
+def _three_classes(model) -> tuple[np.ndarray, np.ndarray]:
+    """Weights for (none, supports, disputes), whichever classes the data had."""
+    w = np.zeros((3, F.PAIR_DIM), np.float32)
+    b = np.full(3, -10.0, np.float32)
+    coef, icpt = model.coef_, model.intercept_
+    if len(model.classes_) == 2:  # binary: sklearn keeps one row for the second class
+        coef, icpt = np.vstack([0 * coef[0], coef[0]]), np.array([0.0, icpt[0]])
+    for row, cls in enumerate(model.classes_):
+        w[int(cls)], b[int(cls)] = coef[row], icpt[row]
+    return w, b
+
+
+def _cross_val(x, y, fold: np.ndarray, c: float, seed: int) -> np.ndarray:
+    """Out-of-fold class probabilities (columns: classes 0..max(y))."""
+    k = int(y.max()) + 1
+    out = np.zeros((len(y), k))
+    for f in range(FOLDS):
+        test = fold == f
+        if not test.any() or len(np.unique(y[~test])) < 2:
+            continue
+        m = _fit(x[~test], y[~test], c, seed)
+        out[np.ix_(test, m.classes_)] = m.predict_proba(x[test])
+    return out
+
+
+def _split(flat: np.ndarray, prep: list[Prepared]) -> list[np.ndarray]:
+    cuts = np.cumsum([len(p.cands) for p in prep])[:-1]
+    return np.split(flat, cuts)
+
+
+def claim_counts(p: Prepared, chosen: list[int]) -> tuple[int, int, int, dict[int, str]]:
+    """(predicted, gold, matched, candidate -> gold unit id) under one-to-one matching; extra
+    candidates matching an already matched unit map to it too, as `claimgraph eval` does."""
+    sub = p.f1[chosen]
+    mapping: dict[int, str] = {}
+    matched = 0
+    if sub.size and sub.any():
+        rows, cols = linear_sum_assignment(sub, maximize=True)
+        for r, c in zip(rows, cols, strict=True):
+            if sub[r, c] > 0:
+                matched += 1
+                mapping[chosen[r]] = p.doc.units[c].id
+        for r, i in enumerate(chosen):
+            if i not in mapping and sub[r].any():
+                mapping[i] = p.doc.units[int(sub[r].argmax())].id
+    return len(chosen), len(p.doc.units), matched, mapping
+
+
+def _f1(pred: int, gold: int, hit: int) -> dict:
+    p = hit / pred if pred else 0.0
+    r = hit / gold if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(f, 3),
+        "counts": [int(pred), int(gold), int(hit)],
+    }
+
+
+def _best_claim_threshold(prep, scores) -> tuple[float, dict]:
+    """The threshold maximising the mean over training corpora of claim F1 (each corpus
+    counts alike, whatever its size), and the pooled figures there."""
+    corpora = sorted({p.doc.corpus for p in prep})
+    best = (-1.0, 0.5, {})
+    for t in _GRID:
+        tot = {c: np.zeros(3, int) for c in corpora}
+        for p, s in zip(prep, scores, strict=True):
+            tot[p.doc.corpus] += claim_counts(p, [i for i in range(len(s)) if s[i] >= t])[:3]
+        mean = float(np.mean([_f1(*v)["f1"] for v in tot.values()]))
+        if mean > best[0]:
+            best = (mean, t, _f1(*sum(tot.values())))
+    return best[1], best[2]
+
+
+def relation_counts(p: Prepared, mapping: dict[int, str], edges) -> tuple[int, int, int]:
+    """(predicted, gold, strictly matched) relations of one document."""
+    found = {(mapping.get(e.source), e.relation, mapping.get(e.target)) for e in edges}
+    hit = len({f for f in found if f in p.gold})
+    return len(edges), len(p.gold), hit
+
+
+def _best_relation_threshold(prep, scores, claim_t, oof_r, index, window) -> tuple[float, dict]:
+    probs: dict[tuple[int, int, int], np.ndarray] = {
+        key: oof_r[n, 1:3] if oof_r.shape[1] >= 3 else np.array([oof_r[n, 1], 0.0])
+        for n, key in enumerate(index)
+    }
+    best = (-1.0, 0.5, {})
+    for t in _LOW_GRID:
+        tot = np.zeros(3, int)
+        for k, (p, s) in enumerate(zip(prep, scores, strict=True)):
+            chosen = [i for i in range(len(s)) if s[i, 0] >= claim_t]
+            mapping = claim_counts(p, chosen)[3]
+            prob = lambda i, j, k=k: probs.get((k, i, j))  # noqa: E731
+            edges = decode(p.cands, chosen, prob, target_ranks(s), window, t)
+            tot += relation_counts(p, mapping, edges)
+        fig = _f1(*tot)
+        if fig["f1"] > best[0]:
+            best = (fig["f1"], t, fig)
+    return best[1], best[2]
+
+
+def decode(cands, chosen: list[int], prob, ranks, window: int, threshold: float) -> list:
+    """The model's decoding (ArgumentModel.relations) over precomputed pair probabilities."""
+
+    keep = set(chosen)
+    out = []
+    for i in chosen:
+        best = None
+        for j in F.targets(cands, i, window, ranks):
+            pr = prob(i, j) if j in keep else None
+            if pr is not None and (best is None or pr.sum() > best[0]):
+                best = (float(pr.sum()), j, int(pr.argmax()))
+        if best is not None and best[0] >= threshold:
+            out.append(_Edge(i, best[1], RELATIONS[1 + best[2]], best[0]))
+    return out
+
+
+def evaluate_argument_model(
+    model: ArgumentModel,
+    docs: list[CorpusDoc],
+    cache_dir: Path | None = None,
+    claim_threshold: float | None = None,
+    relation_threshold: float | None = None,
+) -> dict:
+    """Sentence-level held-out figures of `model` on `docs` (scored like `claimgraph eval`:
+    claim token F1 >= 0.5, one-to-one; strict relations), beside the trivial baseline (every
+    sentence a claim, each supports the previous one in its paragraph)."""
+    ct = model.claim_threshold if claim_threshold is None else claim_threshold
+    rt = model.relation_threshold if relation_threshold is None else relation_threshold
+    tot = {"model": np.zeros(6, int), "baseline": np.zeros(6, int)}
+    for p in prepare(docs, cache_dir, model.clauses):
+        profiles = model.unit_profiles(p.cands)
+        chosen = [i for i in range(len(p.cands)) if profiles[i, 0] >= ct]
+        counts = claim_counts(p, chosen)
+        edges = model.relations(p.cands, profiles, chosen, rt)
+        tot["model"] += [*counts[:3], *relation_counts(p, counts[3], edges)]
+        every = list(range(len(p.cands)))
+        counts = claim_counts(p, every)
+        prev = [
+            _Edge(i, i - 1, "supports", 1.0)
+            for i in every
+            if i and p.cands[i].paragraph == p.cands[i - 1].paragraph
+        ]
+        tot["baseline"] += [*counts[:3], *relation_counts(p, counts[3], prev)]
+    return {
+        name: {"claims": _f1(*t[:3]), "relations_strict": _f1(*t[3:])} for name, t in tot.items()
+    }

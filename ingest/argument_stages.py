@@ -1,0 +1,163 @@
+"""Learned extraction stages: "argument-units" decides which sentences are the document's own
+claims with the argument model, "argument-relations" adds supports/disputes edges between
+claims from the relation model beside the rules' strong stance edges.
+
+Select them in a rules file, e.g.
+    [pipeline]
+    stages = ["works", "posts", "people", "work-nodes", "events", "claims", "argument-units",
+              "claim-nodes", "argument-relations"]
+    [model]
+    arguments = "path/to/model"   # default: the model shipped in claimgraph/ingest/models
+    claim_threshold = 0.4         # default: the model's own (model.json)
+    relation_threshold = 0.3
+"""
+
+from __future__ import annotations
+
+import tomllib
+from bisect import bisect_right
+from functools import lru_cache
+from pathlib import Path
+
+from claimgraph.ingest.argument_features import Candidate, candidates
+from claimgraph.ingest.argument_model import ArgumentModel, ModelError, shipped_model_dir
+from claimgraph.ingest.claims import Claim, Sentence
+from claimgraph.ingest.extract import add_stance_edges
+from claimgraph.ingest.rules import RulesError
+from claimgraph.ingest.stages import stage
+from claimgraph.ingest.stance import Stance, find_stances, reply_stances
+from claimgraph.ingest.state import DocState
+from claimgraph.ingest.threads import quoted_spans
+
+#: Rule claims the model replaces: the document's own theses picked by the weak thesis score.
+RULE_THESES = frozenset({"thesis-sentence", "framed-statement", "either-or", "post-thesis"})
+#: Rule stance edges kept beside the learned ones (cue-based, attributed or structural).
+STRONG_STANCES = frozenset(
+    {
+        "attribution",
+        "not-x-but-y",
+        "rebuttal-clause",
+        "dispute-cue",
+        "endorsement",
+        "condemns-statement",
+        "echo-dispute",
+        "quoted-evidence",
+        "reply-agrees",
+        "reply-disagrees",
+    }
+)
+HEADING_WORDS = 8  # a one-line paragraph this short without end punctuation is a heading
+
+
+def model_settings(rules) -> dict:
+    """The `[model]` table of the rules: from `rules.model` when Rules carries it, else read
+    from the user's rules file (relative paths resolve against that file's folder)."""
+    table = getattr(rules, "model", None)
+    source = getattr(rules, "source", "bundled")
+    if table is None:
+        table = _file_table(source) if source != "bundled" else {}
+    settings = dict(table)
+    path = settings.get("arguments")
+    if path and source != "bundled" and not Path(path).is_absolute():
+        settings["arguments"] = str(Path(source).parent / path)
+    return settings
+
+
+@lru_cache(maxsize=8)
+def _file_table(source: str) -> dict:
+    try:
+        data = tomllib.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    table = data.get("model", {})
+    if not isinstance(table, dict):
+        raise RulesError(f"rules file {source}: [model] must be a table")
+    return table
+
+
+def _model(state: DocState) -> tuple[ArgumentModel, float, float]:
+    settings = model_settings(state.rules)
+    try:
+        model = ArgumentModel.load(settings.get("arguments") or shipped_model_dir())
+        claim_t = float(settings.get("claim_threshold", model.claim_threshold))
+        relation_t = float(settings.get("relation_threshold", model.relation_threshold))
+    except ModelError as exc:
+        raise RulesError(str(exc)) from None
+    except (TypeError, ValueError):
+        raise RulesError("[model] thresholds must be numbers") from None
+    return model, claim_t, relation_t
+
+
+def _heading(c: Candidate) -> bool:
+    return (
+        c.par_size == 1 and c.text[-1:] not in '.?!:;"”)' and len(c.text.split()) <= HEADING_WORDS
+    )
+
+
+def _sentence_of(sentences: list[Sentence], c: Candidate) -> Sentence | None:
+    """The rule sentence (sorted by start) a candidate starts in."""
+    i = bisect_right(sentences, c.start, key=lambda s: s.start) - 1
+    return sentences[i] if i >= 0 and c.start < sentences[i].end + 1 else None
+
+
+@stage("argument-units")
+def argument_units(state: DocState) -> None:
+    """Claims by the learned model: the document's own argumentative sentences (after "claims")."""
+    model, claim_t, _ = _model(state)
+    skip = state.reference_spans + quoted_spans(state.posts) + state.title_spans
+    cands = candidates(state.pdocs, skip, model.clauses)
+    profiles = model.unit_profiles(cands)
+    state.argument_units = (model, cands, profiles, [])
+    for s in state.sentences:
+        s.claims = [c for c in s.claims if c.rule not in RULE_THESES]
+    chosen = state.argument_units[3]
+    for i, c in enumerate(cands):
+        sentence = _sentence_of(state.sentences, c)
+        if sentence is None or _heading(c):
+            continue
+        if any(cl.kind != "negated" for cl in sentence.claims):
+            chosen.append(i)  # an attributed or quoted claim: a unit, but not ours to add
+            continue
+        p = float(profiles[i, 0])
+        if p < claim_t:
+            continue
+        text = c.text.rstrip(" .")
+        poster = state.poster_at(c.start)
+        claim = Claim(text, c.start, c.start + len(text), poster, None, "thesis", p, "learned-unit")
+        claim.posted = poster is not None
+        sentence.claims.append(claim)
+        chosen.append(i)
+
+
+@stage("argument-relations")
+def argument_relations(state: DocState) -> None:
+    """Supports/disputes edges from the learned relation model plus the rules' strong ones."""
+    rules, sentences = state.rules, state.sentences
+    stances = find_stances(sentences, rules)
+    stances += reply_stances(state.posts, sentences, rules, state.document.nlp_text)
+    stances = [st for st in stances if st.rule in STRONG_STANCES]
+    found = state.argument_units
+    if found is not None:
+        model, cands, profiles, chosen = found
+        _, _, relation_t = _model(state)
+        linked = {(id(st.source), id(st.target)) for st in stances}
+        for edge in model.relations(cands, profiles, chosen, relation_t):
+            src, tgt = (
+                _claim_of(sentences, cands[edge.source]),
+                _claim_of(sentences, cands[edge.target]),
+            )
+            if src is None or tgt is None or src is tgt or (id(src), id(tgt)) in linked:
+                continue
+            s = cands[edge.source]
+            rule = "learned-support" if edge.relation == "supports" else "learned-dispute"
+            stances.append(
+                Stance(src, edge.relation, tgt, s.start, s.end, round(edge.confidence, 3), rule)
+            )
+    add_stance_edges(state, stances)
+
+
+def _claim_of(sentences: list[Sentence], c: Candidate) -> Claim | None:
+    sentence = _sentence_of(sentences, c)
+    if sentence is None:
+        return None
+    return next((cl for cl in sentence.claims if cl.kind != "negated"), None)

@@ -1,0 +1,148 @@
+"""The learned argument model: train on invented documents, save, load, score, ingest with the
+learned stages; the shipped model; `claimgraph train` on a missing corpora folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, cli
+
+from claimgraph.cli import COMMANDS
+from claimgraph.corpora.documents import CorpusDoc, Relation, Unit
+from claimgraph.graph.store import DiskStore
+from claimgraph.ingest.argument_features import candidates
+from claimgraph.ingest.argument_model import ArgumentModel, shipped_model_dir
+from claimgraph.ingest.nlp import load_nlp
+from claimgraph.training.arguments import train_argument_model
+
+ARGUED = [
+    ("Cities should ban cars from their centres.", "Traffic fumes harm the lungs of children."),
+    ("Homework must be limited in primary school.", "Young pupils need time to play outside."),
+    ("Public libraries deserve more funding.", "They give everyone free access to books."),
+    ("Uniforms should be optional in schools.", "Pupils learn to choose for themselves."),
+    ("Night trains must replace short flights.", "Trains emit far less carbon per passenger."),
+    ("Voting should be compulsory for adults.", "Turnout would then reflect the whole country."),
+    ("Museums ought to be free on Sundays.", "Families with little money could visit them."),
+    ("Sugar taxes should be raised.", "Sweet drinks cause tooth decay in children."),
+    ("Remote work must remain an option.", "Commuting wastes hours of every week."),
+    ("Cyclists need separate lanes everywhere.", "Mixed traffic injures many cyclists each year."),
+]
+CHATTER = [
+    "The meeting was held on a Tuesday in March.",
+    "Posted at 10:42 in the evening.",
+    "Thanks for reading and see you next week.",
+]
+SETTING = [f"The survey number {n} was printed on blue paper." for n in range(1, 11)]
+
+
+def invented_docs() -> list[CorpusDoc]:
+    """Ten short documents: chatter, a claim, its premise, a neutral line."""
+    docs = []
+    for k, (claim, premise) in enumerate(ARGUED):
+        parts = [CHATTER[k % 3], claim, premise, SETTING[k]]
+        text = " ".join(parts)
+        c0 = text.index(claim)
+        p0 = text.index(premise)
+        units = [
+            Unit("u1", c0, c0 + len(claim), "claim"),
+            Unit("u2", p0, p0 + len(premise), "premise"),
+        ]
+        docs.append(
+            CorpusDoc(
+                f"inv/{k}",
+                "invented",
+                text,
+                "post",
+                None,
+                None,
+                units,
+                [Relation("u2", "u1", "supports")],
+            )
+        )
+    return docs
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("model") / "arguments"
+    cache = tmp_path_factory.mktemp("parsed")
+    report = train_argument_model(invented_docs(), folder, seed=0, cache_dir=cache)
+    return folder, report
+
+
+def _cands(text: str):
+    return candidates([(0, load_nlp()(text))])
+
+
+def test_tiny_model_saves_loads_and_ranks_argued_sentences_higher(tiny_model):
+    folder, report = tiny_model
+    assert {"weights.npz", "model.json", "MODEL_CARD.md"} <= {p.name for p in folder.iterdir()}
+    assert report["positive_sentences"] == 20 and report["documents"] == 10
+    model = ArgumentModel.load(folder)
+    cands = _cands(
+        "The minutes were printed on Tuesday. Parks should stay open at night. "
+        "Young people need safe places to meet."
+    )
+    scores = model.unit_scores(cands)
+    assert scores[1] > scores[0] and scores[2] > scores[0]
+
+
+def test_tiny_model_extracts_claims_through_ingest(tiny_model, tmp_path):
+    folder, _ = tiny_model
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "post.txt").write_text(
+        "Posted on a Monday in June.\n\nBus fares should be abolished in every city. "
+        "Free buses would take cars off the roads.\n",
+        encoding="utf-8",
+    )
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        "[pipeline]\nstages = ['works', 'posts', 'people', 'work-nodes', 'events', 'claims',\n"
+        "  'claimgraph.ingest.argument_stages:argument_units', 'claim-nodes',\n"
+        "  'claimgraph.ingest.argument_stages:argument_relations']\n"
+        f"[model]\narguments = '{folder.as_posix()}'\nclaim_threshold = 0.5\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store"
+    done = cli("ingest", str(corpus), "--store", str(store), "--rules", str(rules), "--quiet")
+    assert done.returncode == 0, done.stderr
+    rows = (
+        DiskStore(store)
+        .dataset()
+        .query(
+            "PREFIX schema: <https://schema.org/> "
+            "SELECT ?t WHERE { ?c a schema:Claim ; schema:text ?t }"
+        )
+    )
+    texts = {str(r[0]) for r in rows}
+    assert any("Bus fares should be abolished" in t for t in texts)
+    assert not any("Posted on a Monday" in t for t in texts)
+
+
+def test_shipped_model_finds_a_claim_in_an_argued_paragraph():
+    model = ArgumentModel.load(shipped_model_dir())
+    cands = _cands(
+        "I think the council should keep the swimming pool open. It is the only place where "
+        "children from poor families can learn to swim, and closing it would save very little."
+    )
+    scores = model.unit_scores(cands)
+    assert max(scores) >= model.claim_threshold
+
+
+def test_train_with_missing_corpora_folder_is_one_line_and_exit_2(tmp_path):
+    args = ["train", "--corpora", str(tmp_path / "nowhere"), "-o", str(tmp_path / "out")]
+    if "train" in COMMANDS:
+        done = cli(*args)
+    else:  # until the command is listed in claimgraph/cli.py
+        code = (
+            "import sys, claimgraph.cli as c; c.COMMANDS.append('train'); "
+            f"sys.exit(c.main({args!r}))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "nowhere" in done.stderr
