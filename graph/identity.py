@@ -32,7 +32,7 @@ def slug(text: str, limit: int = 80) -> str:
 
 def digest(*parts: object, size: int = 12) -> str:
     """A short stable hex hash of the parts."""
-    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:size]
 
 
@@ -53,9 +53,51 @@ def iri(key: str) -> URIRef:
 
 
 def document_iri(name: str) -> URIRef:
-    """The IRI of a source document; it also names the document's graph."""
-    parts = [slug(p, 60) for p in re.split(r"[\\/]+", name) if p]
+    """The IRI of a source document; it also names the document's graph.
+
+    Readable (a slug per path part, letters of any script kept) and injective: the last
+    part ends in a hash of the exact name, so 'Report.txt' and 'report.txt' stay apart.
+    """
+    parts = [_doc_slug(p) for p in re.split(r"[\\/]+", name) if p] or ["document"]
+    parts[-1] += "-" + digest(name, size=DOC_HASH_SIZE)
     return URIRef(base_iri() + "doc/" + "/".join(parts))
+
+
+#: Hex digits of the name hash in a document IRI (40 bits).
+DOC_HASH_SIZE = 10
+
+
+def is_current_document_iri(doc: str, name: str) -> bool:
+    """Whether `doc` is the IRI this version mints for `name` (False: an older scheme)."""
+    return str(doc) == str(document_iri(name))
+
+
+def _doc_slug(part: str, limit: int = 60) -> str:
+    """A path part as an IRI segment: lower case, letters and digits of any script, '-'."""
+    folded = unicodedata.normalize("NFKC", part).lower()
+    s = "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else "-" for c in folded)
+    s = re.sub(r"-{2,}", "-", s).strip("-")
+    return s[:limit].rstrip("-") or "x"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(name: str) -> str:
+    """`name` safe for one line of output: control, format (bidi) and separator characters
+    and undecodable bytes escaped as \\n, \\xNN or \\uNNNN; anything else kept."""
+    out = []
+    for c in name:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            code = ord(c)
+            if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+                code -= 0xDC00
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def passage_iri(doc: URIRef, start: int, end: int) -> URIRef:

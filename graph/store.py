@@ -5,7 +5,9 @@ and a `CURRENT` file naming the live one. A write copies the live generation (ha
 RocksDB never rewrites its table files), applies the change, compacts it, and only then
 replaces `CURRENT` atomically. A killed or failed write therefore leaves `CURRENT` on the
 previous, intact generation, and readers never open a database that is being written.
-One writer at a time holds `LOCK`; a second gets `StoreBusy` at once.
+One writer at a time holds `LOCK`; a second gets `StoreBusy` at once, or waits if asked.
+A writer may take the lock before its slow work (`with store.writing(): ...`), so a second
+writer learns at once that the store is busy rather than after reading every file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +67,7 @@ class DiskStore:
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE):
         self.path = Path(path)
+        self._held = 0  # nesting depth of `writing()` in this process
 
     # -- layout -----------------------------------------------------------------------
     def exists(self) -> bool:
@@ -111,21 +115,61 @@ class DiskStore:
 
     # -- writing ----------------------------------------------------------------------
     @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self._check_folder()
-        self.path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
+    def writing(self, wait: float | None = 0) -> Iterator[None]:
+        """Hold the write lock for the block: StoreBusy at once if another process holds it,
+        or after `wait` seconds of waiting (None: wait as long as it takes). Re-entrant."""
+        if self._held:
+            self._held += 1
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreBusy(
-                    f"store {self.path} is busy: another claimgraph process is writing to it"
-                ) from None
+                yield
+            finally:
+                self._held -= 1
+            return
+        deadline = None if wait is None else time.monotonic() + max(0.0, wait)
+        created, fd = self._acquire(deadline, wait)
+        try:
             (self.path / _MARK).touch()
+            self._held = 1
             yield
         finally:
+            self._held = 0
+            if created and self.current() is None:  # nothing written: leave no empty store
+                shutil.rmtree(self.path, ignore_errors=True)
             os.close(fd)
+
+    def _acquire(self, deadline: float | None, wait: float | None) -> tuple[bool, int]:
+        """(whether this call created the folder, the locked LOCK file's descriptor)."""
+        while True:
+            self._check_folder()
+            created = not self.path.exists()
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path / _LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                _flock(fd, self.path, deadline, wait)
+                # the holder before us may have removed a store it created and never wrote
+                if os.fstat(fd).st_ino == os.stat(self.path / _LOCK).st_ino:
+                    return created, fd
+            except FileNotFoundError:
+                pass
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)
+
+    def busy(self) -> bool:
+        """Whether another process holds the write lock now (a hint: it may change)."""
+        if self._held or not (self.path / _LOCK).exists():
+            return False
+        fd = os.open(self.path / _LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+
+    _lock = writing
 
     def replace_graphs(
         self, graphs: dict[URIRef, list[tuple]], remove: Iterable[URIRef] = ()
@@ -172,6 +216,25 @@ class DiskStore:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _flock(fd: int, path: Path, deadline: float | None, wait: float | None) -> None:
+    """Take the exclusive lock on `fd`, polling until `deadline` (None: forever)."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if deadline is not None and time.monotonic() >= deadline:
+                advice = (
+                    f"waited {wait:g} s; try again later"
+                    if wait
+                    else "try again later or use --wait"
+                )
+                raise StoreBusy(
+                    f"store {path} is busy: another claimgraph process is writing to it ({advice})"
+                ) from None
+        time.sleep(0.2)
+
+
 def _link_or_copy(src: str, dst: str) -> None:
     # RocksDB table files (.sst) are immutable once written: share them. Copy the rest.
     if src.endswith(".sst"):
@@ -206,6 +269,14 @@ class MemoryStore:
 
     def dataset(self) -> Dataset:
         return self._ds
+
+    @contextmanager
+    def writing(self, wait: float | None = 0) -> Iterator[None]:
+        """Nothing to lock in memory; the same API as DiskStore.writing."""
+        yield
+
+    def busy(self) -> bool:
+        return False
 
     def replace_graphs(
         self, graphs: dict[URIRef, list[tuple]], remove: Iterable[URIRef] = ()

@@ -10,8 +10,9 @@ import re
 from bisect import bisect_right
 
 _LINE = re.compile(r"[^\n]+")
-#: A sentence end: terminal punctuation, closing quotes or brackets, then whitespace.
-_SENTENCE_END = re.compile(r"[.?!]+[\"'\u201d\u2019\u00bb)\]]*(?=\s)")
+#: A sentence end: terminal punctuation, closing quotes or brackets, then whitespace. It
+#: starts only where a run of marks starts, so a long run ("!!!!...") is read once.
+_SENTENCE_END = re.compile(r"(?<![.?!])[.?!]++[\"'\u201d\u2019\u00bb)\]]*+(?=\s)")
 _OPENERS = "\"'\u201c\u2018\u00ab(["
 #: Words whose trailing full stop rarely ends a sentence ("Dr. Smith", "pp. 4").
 _ABBREVIATIONS = frozenset(
@@ -22,15 +23,23 @@ _ABBREVIATIONS = frozenset(
 _LINE_ENDS = ".?!:;\"'\u201d\u2019\u00bb)]\u2026"
 
 
-def split_passages(text: str, max_chars: int = 3000) -> list[tuple[int, int]]:
+#: A run without whitespace longer than this (an inlined base64 image, say) is cut into
+#: pieces this long: language processing must never see a text longer than its limit.
+MAX_WORD = 20_000
+
+
+def split_passages(
+    text: str, max_chars: int = 3000, max_word: int = MAX_WORD
+) -> list[tuple[int, int]]:
     """Paragraphs of `text` (lines; wrapped lines joined) as offsets, long ones cut at sentences.
 
     A paragraph longer than `max_chars` is cut at the last sentence end within the limit,
-    else at the last space; a single word longer than the limit is kept whole.
+    else at the last space; a single word longer than the limit is kept whole, up to
+    `max_word` characters, where it is cut (those pieces touch: no space between them).
     """
     passages = []
     for start, end in _paragraphs(text):
-        passages.extend(_cut(text, start, end, max_chars))
+        passages.extend(_cut(text, start, end, max_chars, max(max_chars, max_word)))
     return passages
 
 
@@ -64,13 +73,15 @@ def _wrapped(text: str, prev_end: int, start: int) -> bool:
     )
 
 
-def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+def _cut(text: str, start: int, end: int, max_chars: int, max_word: int) -> list[tuple[int, int]]:
     pieces = []
     while end - start > max_chars:
         limit = start + max_chars
         cut = _sentence_cut(text, start, limit) or _space_cut(text, start, limit)
-        if cut is None:
-            cut = next((i for i in range(limit, end) if text[i].isspace()), end)
+        if cut is None:  # one long word: to its end, or `max_word` characters of it
+            word_end = start + max_word
+            cut = next((i for i in range(limit, min(end, word_end)) if text[i].isspace()), None)
+            cut = cut if cut is not None else min(end, word_end)
         pieces.append(_strip(text, start, cut))
         start = _strip(text, cut, end)[0]
     if start < end:

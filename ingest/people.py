@@ -19,7 +19,8 @@ _NAME_TOKEN = re.compile(
     r"^[A-ZÀ-ÞĀ-ſ][\w'’.-]*$|^(?:de|da|di|du|van|von|der|den|del|la|le|bin|al|dze|ibn|y)$"
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_EDGE_JUNK = re.compile(r"^[^\wÀ-ſ]+|[^\wÀ-ſ.]+$")
+# The lookbehind starts the trailing match only at the start of a run: linear, not quadratic.
+_EDGE_JUNK = re.compile(r"^[^\wÀ-ſ]+|(?<![^\wÀ-ſ.])[^\wÀ-ſ.]+$")
 _FOOTNOTE_DIGITS = re.compile(r"(?<=[a-zà-ÿ])\d+$")
 _KNOWN_AS = re.compile(
     r"(?P<a>[A-Z][\w’'-]+(?: [\w’'-]+){0,5}), (?:better |also |more commonly )?known"

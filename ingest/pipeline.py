@@ -3,32 +3,42 @@
 Unchanged files (same content hash as in the store) are skipped; changed files replace
 their named graph; unreadable files are reported one line each and the rest goes on.
 Nothing is written until every document is processed, and then in one transaction.
+Every failure of one document (unreadable, unparsable, over its time budget) is that
+document's one line in the summary. The store's write lock is taken before any work, so a
+second writer learns at once that the store is busy.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from claimgraph.graph import catalog
-from claimgraph.graph.identity import document_iri
+from claimgraph.graph.identity import document_iri, shown
 from claimgraph.graph.model import Document, Extraction
 from claimgraph.graph.rdf import Run, document_quads
 from claimgraph.ingest.discover import discover
 from claimgraph.ingest.extract import extract_document
-from claimgraph.ingest.markers import mask_footnote_markers
-from claimgraph.ingest.nlp import load_nlp, pipe
+from claimgraph.ingest.markers import mask_footnote_markers, mask_long_runs
+from claimgraph.ingest.nlp import DocumentParser, ParseFailed, load_nlp
 from claimgraph.ingest.passages import split_passages
 from claimgraph.ingest.readers import ReadError, read_document
 from claimgraph.ingest.resolve import resolve_people, unify_labels
 from claimgraph.ingest.rules import Rules, load_rules
 
 VERSION = "0.1.0"
+#: Seconds one document may take (reading plus extraction) before it is skipped.
+DEFAULT_DOC_SECONDS = 60.0
 
 
 @dataclass
@@ -45,6 +55,7 @@ class IngestSummary:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     names: list[str] = field(default_factory=list)
+    spent: dict[str, float] = field(default_factory=dict)  # budget seconds used, by name
 
     def lines(self) -> list[str]:
         nodes = ", ".join(
@@ -60,22 +71,72 @@ class IngestSummary:
         ]
 
 
+def doc_seconds() -> float:
+    """The per-document time budget: $CLAIMGRAPH_DOC_SECONDS, else 60 s; 0 means none."""
+    value = os.environ.get("CLAIMGRAPH_DOC_SECONDS", "").strip()
+    try:
+        return max(0.0, float(value)) if value else DEFAULT_DOC_SECONDS
+    except ValueError:
+        return DEFAULT_DOC_SECONDS
+
+
+class DocumentTimeout(BaseException):
+    """A document used up its time budget. A BaseException, so that libraries' broad
+    `except Exception` (HTML extraction has several) cannot swallow it."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeout inside the block after `seconds` (0: no limit).
+
+    A SIGALRM timer: CPython runs signal handlers between bytecodes and also checks for
+    signals inside a long regular-expression match, so a runaway pattern is stopped too.
+    Only the main thread gets signals; in other threads the block runs without a limit.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    armed = True
+
+    def on_alarm(_signum, _frame):
+        if armed:
+            raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        yield
+    finally:
+        armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def read_all(paths: list[Path], summary: IngestSummary) -> list[Document]:
     """Read every supported file under `paths`; problems go to the summary, one line each."""
     files, problems = discover(paths)
     summary.problems.extend(problems)
+    summary.failed += sum(1 for p in problems if not p.startswith("no supported files"))
+    budget = doc_seconds()
     docs = []
     for path, name in files:
+        started = time.perf_counter()
         try:
-            doc = read_document(path, name)
+            with time_budget(budget):
+                doc = read_document(path, name)
+                doc.plain = mask_long_runs(mask_footnote_markers(doc.nlp_text))
+                doc.passages = split_passages(doc.text)
         except ReadError as exc:
-            summary.problems.append(str(exc))
-            summary.failed += 1
-            continue
-        doc.plain = mask_footnote_markers(doc.nlp_text)
-        doc.passages = split_passages(doc.text)
-        if not doc.passages:
-            summary.problems.append(f"{name}: no text to read")
+            problem = str(exc)
+        except DocumentTimeout:
+            problem = f"{shown(name)}: reading took longer than its budget of {budget:g} s"
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+            problem = f"{shown(name)}: cannot read ({_one_line(exc)})"
+        else:
+            problem = None if doc.passages else f"{shown(name)}: no text to read"
+        summary.spent[name] = time.perf_counter() - started
+        if problem is not None:
+            summary.problems.append(problem)
             summary.failed += 1
             continue
         docs.append(doc)
@@ -89,34 +150,56 @@ def extract_all(
     progress: bool = True,
     summary: IngestSummary | None = None,
 ) -> list[tuple[Document, Extraction]]:
-    """Run spaCy over all passages in batches and extract each document."""
+    """Parse each document's passages with spaCy (on `jobs` processes) and extract it.
+
+    With a summary, a document that fails or overruns its budget is reported there and
+    skipped; without one (scripts, tests) the failure is raised.
+    """
     nlp = load_nlp()
-    texts = [d.nlp_text[s:e] for d in docs for s, e in d.passages]
-    bar = tqdm(
-        total=len(texts),
-        unit="passage",
-        disable=not progress or None,
-        file=sys.stderr,
-        desc="reading",
-    )
-    spacy_docs = pipe(nlp, texts, jobs)
+    budget = doc_seconds()
     out = []
-    for d in docs:
-        pdocs = []
-        for s, _e in d.passages:
-            pdocs.append((s, next(spacy_docs)))
-            bar.update(1)
-        try:
-            out.append((d, extract_document(d, pdocs, rules)))
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the rest
+    texts = ([d.nlp_text[s:e] for s, e in d.passages] for d in docs)
+    with DocumentParser(nlp, jobs) as parser:  # workers fork before the progress bar's thread
+        bar = tqdm(
+            total=sum(len(d.passages) for d in docs),
+            unit="passage",
+            disable=not progress or None,
+            file=sys.stderr,
+            desc="reading",
+        )
+        for d, parsed in zip(docs, parser.parse_all(texts), strict=True):
+            bar.update(len(d.passages))
+            if isinstance(parsed, ParseFailed):
+                problem = f"language processing failed ({parsed})"
+            else:
+                left = budget - (summary.spent.get(d.name, 0.0) if summary else 0.0)
+                problem = _extract_one(d, parsed, rules, out, max(left, 0.001) if budget else 0)
+            if problem is None:
+                continue
             if summary is None:
-                raise
-            summary.problems.append(
-                f"{d.name}: extraction failed ({exc.__class__.__name__}: {exc})"
-            )
+                raise RuntimeError(f"{d.name}: {problem}")
+            summary.problems.append(f"{shown(d.name)}: {problem}")
             summary.failed += 1
-    bar.close()
+        bar.close()
     return out
+
+
+def _extract_one(d: Document, parsed: list, rules: Rules, out: list, seconds: float) -> str | None:
+    """Extract one parsed document into `out`; the problem in one line if it failed."""
+    pdocs = [(s, pdoc) for (s, _e), pdoc in zip(d.passages, parsed, strict=True)]
+    try:
+        with time_budget(seconds):
+            out.append((d, extract_document(d, pdocs, rules)))
+    except DocumentTimeout:
+        return f"took longer than its time budget of {doc_seconds():g} s"
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the rest
+        return f"extraction failed ({_one_line(exc)})"
+    return None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = (str(exc).strip().splitlines() or [""])[0][:300]
+    return f"{exc.__class__.__name__}: {shown(text)}" if text else exc.__class__.__name__
 
 
 def ingest(
@@ -126,18 +209,29 @@ def ingest(
     jobs: int = 1,
     progress: bool = True,
     force: bool = False,
+    wait: float | None = 0,
 ) -> IngestSummary:
-    """Ingest files and folders into `store` (a DiskStore or MemoryStore)."""
+    """Ingest files and folders into `store` (a DiskStore or MemoryStore).
+
+    The store's write lock is held from the start: StoreBusy at once if another process
+    is writing, or after waiting `wait` seconds (None: as long as it takes).
+    """
+    with store.writing(wait):
+        return _ingest([Path(p) for p in paths], store, rules_file, jobs, progress, force)
+
+
+def _ingest(paths, store, rules_file, jobs, progress, force) -> IngestSummary:
     started = time.perf_counter()
     summary = IngestSummary()
     rules = load_rules(rules_file)
-    docs = read_all([Path(p) for p in paths], summary)
+    docs = read_all(paths, summary)
     ds = store.dataset()
     known = catalog.documents(ds)
     todo = []
     for d in docs:
         old = known.get(d.name)
-        if old is not None and old.sha256 == d.sha256 and not force:
+        # a document stored under an older IRI scheme is read again, and so re-keyed
+        if old is not None and old.sha256 == d.sha256 and not force and _current(old):
             summary.unchanged += 1
         else:
             todo.append(d)
@@ -146,9 +240,12 @@ def ingest(
         resolve_people([ex for _d, ex in results], catalog.people(ds))
         unify_labels([ex for _d, ex in results], catalog.labels(ds))
         run = Run.now(VERSION)
-        graphs = {}
+        graphs, stale = {}, []
         for d, ex in results:
             graphs[document_iri(d.name)] = document_quads(d, ex, run)
+            old = known.get(d.name)
+            if old is not None and not _current(old):
+                stale.append(old.iri)
             summary.documents += 1
             summary.names.append(d.name)
             summary.passages += len(d.passages)
@@ -157,20 +254,26 @@ def ingest(
             summary.edges.update(e.relation for e in ex.edges)
         del ds
         if graphs:
-            store.replace_graphs(graphs)
+            store.replace_graphs(graphs, remove=[g for g in stale if g not in graphs])
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def remove(names: list[str], store) -> list[str]:
+def _current(info: catalog.DocumentInfo) -> bool:
+    """Whether a stored document's IRI is the one this version mints for its name."""
+    return str(info.iri) == str(document_iri(info.name))
+
+
+def remove(names: list[str], store, wait: float | None = 0) -> list[str]:
     """Drop the named graphs of the given documents; returns the names removed."""
-    known = catalog.documents(store.dataset())
-    iris, removed = [], []
-    for name in names:
-        match = _match_name(name, known)
-        iris.append(known[match].iri)
-        removed.append(match)
-    store.replace_graphs({}, remove=iris)
+    with store.writing(wait):
+        known = catalog.documents(store.dataset())
+        iris, removed = [], []
+        for name in names:
+            match = _match_name(name, known)
+            iris.append(known[match].iri)
+            removed.append(match)
+        store.replace_graphs({}, remove=iris)
     return removed
 
 
@@ -188,6 +291,7 @@ def _match_name(given: str, known: dict) -> str:
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        listing = ", ".join(sorted(known)[:10]) or "none"
-        raise UnknownDocument(f"no document {given!r} in the store (documents: {listing})")
-    raise UnknownDocument(f"{given!r} is ambiguous: {', '.join(sorted(candidates))}")
+        listing = ", ".join(shown(n) for n in sorted(known)[:10]) or "none"
+        raise UnknownDocument(f"no document {shown(given)!r} in the store (documents: {listing})")
+    listing = ", ".join(shown(c) for c in sorted(candidates))
+    raise UnknownDocument(f"{shown(given)!r} is ambiguous: {listing}")

@@ -22,6 +22,7 @@ import trafilatura
 from charset_normalizer.utils import is_multi_byte_encoding
 from trafilatura.settings import use_config
 
+from claimgraph.graph.identity import shown
 from claimgraph.graph.model import Document
 
 MEDIA_TYPES = {
@@ -44,15 +45,16 @@ def read_document(path: Path, name: str) -> Document:
 
     Offsets into `text` are offsets into the normalised text (newlines as "\\n", NFC).
     """
-    data, media_type = _read(path, name)
+    label = shown(name)  # as messages print it: one line whatever the name holds
+    data, media_type = _read(path, label)
     declared = _declared_charset(data) if media_type == "text/html" else None
-    raw = normalise(decode(data, name, declared))
+    raw = normalise(decode(data, label, declared))
     if not raw.strip():
-        raise ReadError(f"{name}: file is empty (only whitespace)")
+        raise ReadError(f"{label}: file is empty (only whitespace)")
 
     text, title, genre = raw, None, None
     if media_type == "text/html":
-        text, title, genre = html_main_text(raw, name)
+        text, title, genre = html_main_text(raw, label)
     plain, emphasis = None, []
     if media_type != "text/plain":  # HTML's main text comes out as Markdown
         plain, emphasis, heading = markdown_plain(text)
@@ -292,35 +294,42 @@ def _fallback_text(tree: lxml.html.HtmlElement) -> str:
 # --- Markdown masking ----------------------------------------------------------------------
 
 _HIDDEN = "\ue000"  # what patterns see in place of code and escaped characters
+# The patterns must take time linear in the text: an opener without a closer must not scan
+# to the end of the line (or text) for each of a million openers. So what a span holds
+# stops at the next opener ("**", "[", "<em"), and code spans are bounded in length.
+_SPAN = 1000
 _URL = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)"
 _FRONT_MATTER = re.compile(r"\A---\n(?:.*\n)*?(?:---|\.\.\.)\n")
-_FRONT_TITLE = re.compile(r"^title:[ \t]*[\"']?(.*?)[\"']?[ \t]*$", re.M)
+_FRONT_TITLE = re.compile(r"^title:(.*)$", re.M)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_RAW_ELEMENT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_RAW_ELEMENT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_CODE = re.compile(rf"(?<!`)(`+)(?!`)(.{{1,{_SPAN}}}?)(?<!`)\1(?!`)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~]|$)", re.M)
-_HTML_ITALIC = re.compile(r"<(em|i|cite)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+_HTML_ITALIC = re.compile(r"<(em|i|cite)\b[^<>]*>((?:[^<]|<(?!\1\b))*?)</\1\s*>", re.S | re.I)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^<>\s]*>")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]" + _URL)
-_LINK = re.compile(r"(\[)[^\]\n]*(\]" + _URL + r"|\]\[[^\]\n]*\])")
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]" + _URL)
+_LINK = re.compile(r"(\[)[^\[\]\n]*(\]" + _URL + r"|\]\[[^\[\]\n]*\])")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\](?!:)")
 _FOOTNOTE_DEF = re.compile(r"^[ \t]{0,3}\[\^[^\]\s]+\]:", re.M)
 _LINK_DEF = re.compile(r"^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S+.*$", re.M)
 _QUOTE = re.compile(r"^(?:[ \t]*>[ \t]?)+", re.M)
-_RULE = re.compile(r"^[ \t]*(?:=+|(?:-[ \t]*)+|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})[ \t]*$", re.M)
-_HEADING = re.compile(r"^[ \t]*(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*$", re.M)
+_RULE = re.compile(
+    r"^[ \t]*+(?:=++|(?:-[ \t]*+)++|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+)[ \t]*$", re.M
+)
+#: "# Heading ##": the marks, then the rest of the line (closing marks trimmed in code).
+_HEADING = re.compile(r"^[ \t]*+(#{1,6})(?![^ \t\n])([^\n]*)$", re.M)
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])(?:[ \t]+\[[ xX]\])?(?=[ \t])", re.M)
 _TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _STRONG_EM = re.compile(
-    r"(?<![*\\])\*{3}(?![\s*])([^\n]+?)(?<![\s*])\*{3}(?!\*)"
-    r"|(?<![\w_])_{3}(?![\s_])([^\n]+?)(?<![\s_])_{3}(?![\w_])"
+    r"(?<![*\\])\*{3}(?![\s*])((?:[^*\n]|\*(?!\*\*))+?)(?<![\s*])\*{3}(?!\*)"
+    r"|(?<![\w_])_{3}(?![\s_])((?:[^_\n]|_(?!__))+?)(?<![\s_])_{3}(?![\w_])"
 )
 _STRONG = re.compile(
-    r"(?<!\*)\*\*(?![\s*])([^\n]+?)(?<![\s*])\*\*(?!\*)"
-    r"|(?<![\w_])__(?![\s_])([^\n]+?)(?<![\s_])__(?![\w_])"
-    r"|(?<!~)~~(?![\s~])([^\n]+?)(?<![\s~])~~(?!~)"
+    r"(?<!\*)\*\*(?![\s*])((?:[^*\n]|\*(?!\*))+?)(?<![\s*])\*\*(?!\*)"
+    r"|(?<![\w_])__(?![\s_])((?:[^_\n]|_(?!_))+?)(?<![\s_])__(?![\w_])"
+    r"|(?<!~)~~(?![\s~])((?:[^~\n]|~(?!~))+?)(?<![\s~])~~(?!~)"
 )
 _EM = re.compile(
     r"(?<!\*)\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?!\*)"
@@ -387,7 +396,7 @@ def _mask_blocks(mask: _Mask, text: str) -> str | None:
     if front:
         found = _FRONT_TITLE.search(front.group())
         if found:
-            title = found.group(1).strip() or None
+            title = _unquoted(found.group(1)).strip() or None
         mask.blank(0, front.end())
     for pattern in (_COMMENT, _RAW_ELEMENT):
         for m in pattern.finditer(mask.text):
@@ -434,8 +443,9 @@ def _mask_lines(mask: _Mask) -> tuple[int, int] | None:
             mask.blank(m.start(), m.end())
     first_h1 = None
     for m in list(_HEADING.finditer(mask.text)):
+        words_end = _heading_words_end(m)
         mask.blank(m.start(), m.end(1))
-        mask.blank(m.end(2) if m.group(2) is not None else m.end(1), m.end())
+        mask.blank(words_end if words_end is not None else m.end(1), m.end())
         if first_h1 is None and len(m.group(1)) == 1:
             first_h1 = (m.start(), m.end())
     for m in list(_BULLET.finditer(mask.text)):
@@ -447,6 +457,22 @@ def _mask_lines(mask: _Mask) -> tuple[int, int] | None:
         if not set(mask.scan[m.start() : m.end()]) - set(" \t:-"):
             mask.blank(m.start(), m.end())
     return first_h1
+
+
+def _unquoted(value: str) -> str:
+    """A front-matter value without the spaces and one quotation mark around it."""
+    value = value.strip(" \t")
+    value = value[1:] if value[:1] in "\"'" else value
+    return value[:-1] if value[-1:] in "\"'" else value
+
+
+def _heading_words_end(m: re.Match) -> int | None:
+    """Where the words of a heading line end, before closing marks ("## x ##"); None if none."""
+    rest = m.group(2).rstrip(" \t")
+    unmarked = rest.rstrip("#")
+    if unmarked != rest and (not unmarked or unmarked[-1] in " \t"):
+        rest = unmarked.rstrip(" \t")
+    return m.start(2) + len(rest) if rest.strip(" \t") else None
 
 
 def _trimmed(spans: list[tuple[int, int]], plain: str) -> list[tuple[int, int]]:

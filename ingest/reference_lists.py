@@ -25,7 +25,7 @@ from claimgraph.ingest.titles import plausible_title, title_case_ratio
 from claimgraph.ingest.work_candidates import Finder, Found
 
 HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?P<h>(?:(?:APA|MLA|Chicago|Harvard)\s+)?(?:Citations?|Reference)|"
+    r"^\s*+(?:#{1,6}\s*+)?(?:\*\*|__)?\s*+(?P<h>(?:(?:APA|MLA|Chicago|Harvard)\s+)?(?:Citations?|Reference)|"
     r"References|Reference List|Bibliography|Select(?:ed)? Bibliography|Works Cited|Works Consulted|"
     r"Further Reading|Suggested Reading|Recommended Reading|Additional Reading|Reading List|"
     r"Sources|Sources and Further Reading|Literature|Selected Works|Notes|Endnotes|Footnotes|"

@@ -23,13 +23,18 @@ from dataclasses import dataclass, field
 # -- character classes --------------------------------------------------------------------
 _UP = r"A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽА-ЯЁ"
 _LO = r"a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżžа-яё"
-_WORD = rf"[{_UP}](?:[{_LO}{_UP}]+|['’][{_UP}])[{_LO}{_UP}]*(?:['’][{_LO}{_UP}]+)*(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
+# Every pattern below must match in time linear in the line (a hostile line must not hang
+# ingest): no piece may match the same text in two ways inside a repetition. So a word is
+# one capital, one letter or "'X", then letters, and initials inside a given-name list are
+# written without spaces ("J.-P.", "A.B."), the list itself separating them.
+_WORD = rf"[{_UP}](?:[{_LO}{_UP}]|['’][{_UP}])[{_LO}{_UP}]*(?:['’][{_LO}{_UP}]+)*(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
 _PARTICLE = (
     r"(?:van|von|de|der|den|du|da|di|del|della|des|le|la|ten|ter|bin|ibn|al|el|dos|das|St\.)"
 )
 _SURNAME = rf"(?:{_PARTICLE}\s+)*{_WORD}(?:\s+{_WORD})?"
 _INIT = rf"[{_UP}]\.(?:\s?-?[{_UP}]\.)*"
-_GIVEN = rf"(?:{_WORD}|{_INIT})(?:\s+(?:{_WORD}|{_INIT}))*"
+_TIGHT_INIT = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
+_GIVEN = rf"(?:{_WORD}|{_TIGHT_INIT})(?:\s+(?:{_WORD}|{_TIGHT_INIT}))*"
 _SUFFIX = r"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV))?"
 
 # APA author: "Surname, I. I." (first, and all others)
@@ -50,7 +55,8 @@ _APA = re.compile(
 
 # Chicago / MLA author block: "Surname, Given [Middle]" then ", and Given Surname", "et al.", "eds."
 _FIRST_AUTHOR = rf"{_SURNAME},\s+{_GIVEN}{_SUFFIX}"
-_NEXT_AUTHOR = rf"{_GIVEN}\s+{_SURNAME}"
+# atomic: how the words split into given names and surname does not change the span
+_NEXT_AUTHOR = rf"(?>{_GIVEN}\s+{_SURNAME})"
 _CM_AUTHORS = re.compile(
     rf"(?P<authors>{_FIRST_AUTHOR}(?:,\s+(?!and\b){_NEXT_AUTHOR})*(?:,?\s+and\s+{_NEXT_AUTHOR})?"
     rf"(?:,?\s+et\s+al\.?)?)(?:,\s+(?P<eds>eds?\.|editors?|trans\.|translator))?(?:(?<=\.)|\s*\.)\s+(?P<rest>\S.*)$"
@@ -117,7 +123,7 @@ _BRACKET_KIND = (
 )
 _PUB_YEAR = re.compile(r"^(?P<pub>[A-Z][^,.]{1,80}?),\s*(?P<year>\d{4})\b")
 _ARTICLE_NUMS = re.compile(
-    r"^(?P<cont>[^,.]{2,120}?)\s*,?\s*(?:vol\.\s*)?(?P<vol>\d{1,4})\s*(?:\((?P<iss>[^)]{1,12})\)|,?\s*no\.\s*\d+)?"
+    r"^(?P<cont>[^,.]{2,120}?)\s*+(?:,\s*+)?(?:vol\.\s*)?(?P<vol>\d{1,4})\s*(?:\((?P<iss>[^)]{1,12})\)|,?\s*no\.\s*\d+)?"
     r"(?:,?\s*\(?(?P<y>\d{4})\)?)?\s*[,:]\s*(?:pp?\.\s*)?(?P<pages>\d+(?:\s*[-–—]\s*\d+)?)?"
 )
 _PUBLISHER_WORDS = re.compile(
@@ -127,7 +133,7 @@ _NEWS_WORDS = re.compile(
     r"\b(?:Times|Post|News|Guardian|Herald|Tribune|Gazette|Telegraph|Daily|Weekly|"
     r"Chronicle|Observer|Independent|Journal|Magazine|Review|Monthly|Quarterly|Bulletin)\b"
 )
-_URL = re.compile(r"\s*(?:https?://|doi:|www\.)\S+\s*$", re.I)
+_URL = re.compile(r"(?<!\s)\s*(?:https?://|doi:|www\.)\S+\s*$", re.I)
 _PART = re.compile(
     r"(?P<part>(?:Article|Art\.|Section|Sec\.|§|Chapter|Ch\.|Clause|Paragraph)\s+[\dIVXLC]+[a-z]?)"
     r"\s*(?:[-–—:,]\s*)?(?:in\s+|of\s+)?",
@@ -137,9 +143,10 @@ _EDITOR = re.compile(
     re.I,
 )
 _EDITION = re.compile(r"\b\d{4}\s+edition\b|\bedition\b", re.I)
-_NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:&|and)\s+|\s&\s|\s+and\s+|,\s+)\s*")
+# starts only where a run of spaces starts, and reads that run once: linear in the text
+_NAME_LIST_SPLIT = re.compile(r"(?<!\s)\s*+(?:,\s*+(?:&|and)\s+|(?<=\s)&\s|(?<=\s)and\s+|,\s+)\s*")
 _NAME_ONLY = re.compile(
-    rf"^(?:{_PARTICLE}\s+)?(?:{_WORD}|{_INIT})(?:\s+(?:{_WORD}|{_INIT}|{_PARTICLE}|and|&))*$"
+    rf"^(?:{_PARTICLE}\s+)?(?:{_WORD}|{_TIGHT_INIT})(?:\s+(?:{_WORD}|{_TIGHT_INIT}|{_PARTICLE}|and|&))*$"
 )
 _TITLE_WORD = re.compile(
     rf"^(?:[{_UP}0-9\"“‘'(]|(?:of|the|and|in|a|an|to|for|on|with|at|from|by|under|or|vs\.?|de|la|le)$)"

@@ -11,6 +11,7 @@ of a reply that agrees or disagrees supports or disputes the post it answers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 
@@ -27,6 +28,8 @@ class Post:
 _QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.M)
 _RULE_LINE = re.compile(r"^(?:[-*_=~]\s*){3,}$")
 _WORD = re.compile(r"[^\W_]{3,}")
+#: How many earlier posts a reply is matched against: keeps a huge thread linear.
+LOOK_BACK = 200
 
 
 def find_posts(
@@ -53,24 +56,44 @@ def find_posts(
     words = [
         " ".join(_WORD.findall(_QUOTE_LINE.sub("", text[p.start : p.end]).lower())) for p in posts
     ]
+    other = _last_by_other(posts)
     for i, post in enumerate(posts):
         post.reply_to = _answered(text, posts, words, i)
+        if post.reply_to is None and i > 0:
+            post.reply_to = other[i]
     return posts
+
+
+def _last_by_other(posts: list[Post]) -> list[int | None]:
+    """For each post, the last earlier post by someone else (in one pass, not a search)."""
+    out: list[int | None] = [None] * len(posts)
+    # differs[j]: the last post at or before j whose author is not posts[j]'s author
+    differs: list[int | None] = []
+    for i, post in enumerate(posts):
+        me = post.author.lower()
+        if i > 0:
+            j = i - 1
+            out[i] = j if posts[j].author.lower() != me else differs[j]
+        prev = i - 1
+        if prev >= 0 and posts[prev].author.lower() != me:
+            differs.append(prev)
+        else:
+            differs.append(differs[prev] if prev >= 0 else None)
+    return out
 
 
 def _opens_block(text: str, start: int) -> bool:
     """Whether the line at `start` follows a blank line, a rule ("---") or the text's start."""
-    before = text[:start].rstrip(" \t")
-    if not before.strip():
+    newline = text.rfind("\n", 0, start)  # looks back one line only: linear over all headers
+    if newline < 0:
         return True
-    lines = before.split("\n")
-    previous = lines[-2].strip() if len(lines) >= 2 else ""
+    previous = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
     return previous == "" or bool(_RULE_LINE.match(previous))
 
 
 def _answered(text: str, posts: list[Post], words: list[str], i: int) -> int | None:
-    """The earlier post that post i answers: the one it quotes, the poster it addresses
-    by name in its opening, or else the last post by someone else."""
+    """The earlier post that post i answers: the one it quotes or the poster it addresses
+    by name in its opening (among the last LOOK_BACK posts)."""
     if i == 0:
         return None
     post = posts[i]
@@ -78,28 +101,23 @@ def _answered(text: str, posts: list[Post], words: list[str], i: int) -> int | N
     said = _WORD.findall(quoted.lower())
     if len(said) >= 3:
         probe = " ".join(said[:8])
-        for j in range(i - 1, -1, -1):
+        for j in range(i - 1, max(-1, i - 1 - LOOK_BACK), -1):
             if probe in words[j]:
                 return j
-    opening = text[post.start : post.end].lstrip()[:80].lower()
-    for j in range(i - 1, -1, -1):
+    opening = text[post.start : min(post.end, post.start + 400)].lstrip()[:80].lower()
+    for j in range(i - 1, max(-1, i - 1 - LOOK_BACK), -1):
         name = posts[j].author.lower()
         if posts[j].author.lower() != post.author.lower() and re.search(
             rf"(?<![\w@]){re.escape(name)}(?![\w])|@{re.escape(name)}(?![\w])", opening
         ):
             return j
-    for j in range(i - 1, -1, -1):
-        if posts[j].author.lower() != post.author.lower():
-            return j
-    return None
+    return None  # the caller falls back to the last post by someone else
 
 
 def post_at(posts: list[Post], offset: int) -> int | None:
     """Index of the post whose body holds `offset`."""
-    for i, p in enumerate(posts):
-        if p.start <= offset < p.end:
-            return i
-    return None
+    i = bisect_right(posts, offset, key=lambda p: p.start) - 1
+    return i if i >= 0 and posts[i].start <= offset < posts[i].end else None
 
 
 def quoted_spans(posts: list[Post]) -> list[tuple[int, int]]:

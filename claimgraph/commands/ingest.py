@@ -25,6 +25,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=-1.0,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another process is writing to the store, wait for it (for up to SECONDS)",
+    )
+    parser.add_argument(
         "--explain",
         action="store_true",
         help="print the extraction stages the rules configure, in order, and exit",
@@ -47,7 +56,13 @@ def run(args) -> int:
     store = open_store(args)
     try:
         summary = ingest(
-            args.paths, store, args.rules, jobs=args.jobs, progress=not args.quiet, force=args.force
+            args.paths,
+            store,
+            args.rules,
+            jobs=args.jobs,
+            progress=not args.quiet,
+            force=args.force,
+            wait=None if args.wait < 0 else args.wait,
         )
     except RulesError as exc:
         raise UserError(str(exc)) from None

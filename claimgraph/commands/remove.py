@@ -14,18 +14,28 @@ def add_arguments(parser) -> None:
         "files", nargs="+", metavar="FILE", help="document name or path as ingested"
     )
     add_store_argument(parser)
+    parser.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=-1.0,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another process is writing, wait for it (for up to SECONDS)",
+    )
 
 
 def run(args) -> int:
+    from claimgraph.graph.identity import shown
     from claimgraph.ingest.pipeline import UnknownDocument, remove
 
     store = open_store(args)
     if not store.exists():
         raise UserError(f"no store at {store.path}")
     try:
-        removed = remove(args.files, store)
+        removed = remove(args.files, store, wait=None if args.wait < 0 else args.wait)
     except UnknownDocument as exc:
         raise UserError(str(exc)) from None
     for name in removed:
-        print(f"removed: {name}")
+        print(f"removed: {shown(name)}")
     return 0

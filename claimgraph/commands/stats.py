@@ -15,6 +15,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from claimgraph.graph import catalog
+    from claimgraph.graph.identity import document_iri, shown
 
     store = open_store(args)
     ds = store.dataset()
@@ -25,7 +26,14 @@ def run(args) -> int:
     print(f"passages:  {c.passages}")
     print("nodes:     " + ", ".join(f"{v} {k.lower()}s" for k, v in c.nodes.items()))
     print("edges:     " + ", ".join(f"{v} {k}" for k, v in c.edges.items()))
+    documents = catalog.documents(ds)
     if args.documents:
-        for name, info in sorted(catalog.documents(ds).items()):
-            print(f"  {name}  sha256:{info.sha256[:12]}")
+        for name, info in sorted(documents.items()):
+            print(f"  {shown(name)}  sha256:{info.sha256[:12]}")
+    old = sum(1 for name, info in documents.items() if str(info.iri) != str(document_iri(name)))
+    if old:
+        print(
+            f"note:      {old} documents are stored under the old naming scheme;"
+            " ingest their files again to re-key them"
+        )
     return 0
