@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import pytest
@@ -14,7 +15,14 @@ from claimgraph.ingest.passages import split_passages
 from claimgraph.ingest.people import clean_name, compatible, plausible_name
 from claimgraph.ingest.rules import load_rules
 
-RULES = load_rules()
+# These tests pin the rule stages (claims by pattern, theses by score, stance by cue). By
+# default the learned stages replace the thesis choice and cue-less stance; they are tested in
+# test_argument_model.py.
+RULE_STAGES = (
+    "works", "posts", "people", "work-nodes", "events", "claims", "claim-nodes", "stance",
+    "citations",
+)  # fmt: skip
+RULES = dataclasses.replace(load_rules(), stages=RULE_STAGES)
 
 
 @pytest.fixture(scope="module")
