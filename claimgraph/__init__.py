@@ -18,10 +18,14 @@ __version__ = "0.1.0"
 
 
 def open_store(path: str | Path | None = "claimgraph-store"):
-    """A store: a DiskStore folder, or with `None` rdflib's in-memory Dataset (notebooks)."""
+    """A store: a DiskStore folder, a RemoteStore for an http(s):// SPARQL server URL, or
+    with `None` rdflib's in-memory Dataset (notebooks)."""
+    from claimgraph.graph.remote_store import RemoteStore, is_url
     from claimgraph.graph.store import DiskStore, MemoryStore
 
-    return MemoryStore() if path is None else DiskStore(path)
+    if path is None:
+        return MemoryStore()
+    return RemoteStore(str(path)) if is_url(path) else DiskStore(path)
 
 
 __all__ = ["open_store", "ingest", "__version__"]

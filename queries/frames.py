@@ -25,6 +25,7 @@ from rdflib.query import Result
 
 from claimgraph.graph.errors import UserError
 from claimgraph.graph.namespaces import bind_prefixes
+from claimgraph.graph.remote_store import RemoteStore, is_url
 from claimgraph.graph.store import DiskStore, MemoryStore, StoreError
 from claimgraph.queries.endpoint import oxigraph_syntax_message
 from claimgraph.queries.library import QueryError, SavedQuery, list_queries, load_query, resolve
@@ -68,10 +69,14 @@ def open_target(target) -> Graph:
         if isinstance(target, DiskStore) and not target.exists():
             raise UserError(f"no claimgraph store at {target.path} (ingest documents first)")
         return target.dataset()
+    if isinstance(target, RemoteStore):
+        return target.dataset()
     if isinstance(target, ox.Store):
         ds = Dataset(store=OxigraphStore(store=target), default_union=True)
         bind_prefixes(ds)
         return ds
+    if isinstance(target, str) and is_url(target):
+        return open_target(RemoteStore(target))
     if isinstance(target, str | os.PathLike):
         return open_target(DiskStore(Path(target)))
     raise TypeError(f"cannot query a {type(target).__name__}")

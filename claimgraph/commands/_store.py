@@ -1,4 +1,4 @@
-"""The --store option every command shares."""
+"""The --store option every command shares: a store folder or a SPARQL server's URL."""
 
 from __future__ import annotations
 
@@ -11,10 +11,19 @@ def add_store_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         default=DEFAULT_STORE,
-        metavar="DIR",
-        help=f"store folder (default: ./{DEFAULT_STORE})",
+        metavar="DIR|URL",
+        help=f"store folder, or a SPARQL server's http(s) URL (default: ./{DEFAULT_STORE})",
     )
 
 
-def open_store(args: argparse.Namespace) -> DiskStore:
-    return DiskStore(args.store)
+def store_at(location: str):
+    """A DiskStore for a folder, a RemoteStore for an http(s):// URL (credentials from
+    CLAIMGRAPH_STORE_USER/CLAIMGRAPH_STORE_PASSWORD or ~/.netrc, never the URL)."""
+    from claimgraph.graph.remote_store import RemoteStore, is_url
+
+    return RemoteStore(location) if is_url(location) else DiskStore(location)
+
+
+def open_store(args: argparse.Namespace):
+    """The store the command's --store names."""
+    return store_at(args.store)

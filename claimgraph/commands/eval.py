@@ -20,10 +20,11 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
+from claimgraph.commands._store import store_at
 from claimgraph.errors import UserError
 from claimgraph.evaluation import PER_DOCUMENT_LIMIT, evaluate, format_report, load_gold
 from claimgraph.graph.namespaces import bind_prefixes
-from claimgraph.graph.store import DEFAULT_STORE, DiskStore
+from claimgraph.graph.store import DEFAULT_STORE
 
 NAME = "eval"
 HELP = "Score a graph against gold annotations: precision, recall, F1 per type, relation and rule."
@@ -129,13 +130,14 @@ def run(args: argparse.Namespace) -> int:
     if args.graph_file:
         data = load_graph_file(args.graph_file)
     else:
-        store = DiskStore(args.store or DEFAULT_STORE)
+        store = store_at(args.store or DEFAULT_STORE)
         if not store.exists():
             raise UserError(
                 f"no claimgraph store at {store.path}; ingest documents first, "
                 "or give a graph file to score"
             )
-        data = store.dataset()
+        # a remote store is read into memory: scoring uses more of rdflib than .query()
+        data = store.local_dataset() if hasattr(store, "local_dataset") else store.dataset()
     report = evaluate(data, golds)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -11,10 +11,11 @@ from itertools import islice
 
 from rdflib import BNode, Literal, URIRef
 
+from claimgraph.commands._store import store_at
 from claimgraph.errors import UserError
 from claimgraph.graph.display import display_text
 from claimgraph.graph.namespaces import PREFIXES, base_iri
-from claimgraph.graph.store import DEFAULT_STORE, DiskStore
+from claimgraph.graph.store import DEFAULT_STORE
 from claimgraph.queries.frames import result_columns
 from claimgraph.queries.frames import run as run_sparql
 from claimgraph.queries.library import list_queries, parse_header, parse_param_args, resolve
@@ -34,7 +35,10 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--list", action="store_true", help="list the saved queries and exit")
     parser.add_argument(
-        "--store", default=DEFAULT_STORE, metavar="DIR", help=f"store folder ({DEFAULT_STORE})"
+        "--store",
+        default=DEFAULT_STORE,
+        metavar="DIR|URL",
+        help=f"store folder or SPARQL server URL ({DEFAULT_STORE})",
     )
     parser.add_argument(
         "--param",
@@ -217,7 +221,7 @@ def run_command(args) -> int:
         raise UserError("--limit must be 0 or more")
     query = load(args.query)
     params = parse_param_args(args.param)
-    store = DiskStore(args.store)
+    store = store_at(args.store)
     if not store.exists():
         raise UserError(
             f"no claimgraph store at {args.store} (ingest documents first, or --store DIR)"

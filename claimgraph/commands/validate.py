@@ -59,8 +59,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open_store(path: str | None):
+    from claimgraph.graph.remote_store import RemoteStore, is_url
     from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
+    if path and is_url(path):
+        remote = RemoteStore(path)
+        if not remote.exists():
+            raise UserError(f"no claimgraph documents at {remote.path}")
+        return remote.local_dataset()  # SHACL needs the whole graph in memory
     store = DiskStore(path or DEFAULT_STORE)
     if not store.path.exists():
         hint = "" if path else " (run `claimgraph ingest` first, or give --store DIR or FILE)"
