@@ -229,3 +229,26 @@ def evidence_path(
             }
         )
     return pd.DataFrame(rows)
+
+
+def most_cited_works(G: nx.MultiDiGraph) -> pd.DataFrame:
+    """Works ranked by the distinct documents citing them, then by distinct citing nodes."""
+    rows = []
+    for node, data in G.nodes(data=True):
+        if data.get("type") != "Work":
+            continue
+        cites = [(u, d) for u, _, d in G.in_edges(node, data=True) if d.get("relation") == "cites"]
+        if not cites:
+            continue
+        docs = {d.get("document") for _, d in cites} - {None}
+        rows.append(
+            {
+                "work": node,
+                "label": data.get("label"),
+                "documents": len(docs),
+                "citers": len({u for u, _ in cites}),
+            }
+        )
+    df = pd.DataFrame(rows, columns=["work", "label", "documents", "citers"])
+    order = ["documents", "citers", "label"]
+    return df.sort_values(order, ascending=[False, False, True]).reset_index(drop=True)

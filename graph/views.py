@@ -127,6 +127,7 @@ def layout(G: nx.Graph, seed: int = 0) -> dict:
 
 
 _SPACING = 110  # screen units between neighbouring nodes
+_TEMPLATES: dict = {}  # pyvis's Jinja environment, kept so that its template compiles once
 
 
 def _pack(boxes: list[tuple[list, np.ndarray]]) -> dict:
@@ -395,6 +396,7 @@ def _render(
     physics = len(shown) <= physics_max_nodes
     info = ViewInfo(len(shown), shown.number_of_edges(), len(G), G.number_of_edges(), physics)
     net = _network(shown, physics, rank)
+    net.templateEnv = _TEMPLATES.setdefault("env", net.templateEnv)  # compiled once per process
     template = net.templateEnv.get_template(net.path)
     page = template.render(
         height=net.height,

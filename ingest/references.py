@@ -486,6 +486,7 @@ def _parse_vancouver(line: str, off: int) -> Reference | None:
     return ref
 
 
+# long: one pass over a note's parts in order (author, title, place, year); the steps share state.
 def _parse_note(line: str, off: int) -> Reference | None:
     """Footnote/endnote citations: looser, but need bibliographic evidence."""
     s = line

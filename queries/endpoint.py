@@ -253,9 +253,11 @@ def make_app(settings: Settings, host: str, port: int, pool=None):
             headers["X-Claimgraph-Max-Rows"] = str(settings.max_rows)
         return _reply(result["status"], result["body"], result["media"], headers)
 
+    from claimgraph.queries.explorer import explorer_routes
+
     methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     routes = [Route("/{path:path}", endpoint, methods=methods)]
-    return Starlette(routes=routes)
+    return Starlette(routes=explorer_routes(settings, store, guard, pool, endpoint) + routes)
 
 
 def bind(host: str, port: int, backlog: int = 2048) -> socket.socket:

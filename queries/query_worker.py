@@ -52,6 +52,14 @@ def _tsv_term(term) -> str:
     return "" if term is None else str(term)
 
 
+def _term(ox, term: tuple):
+    """A pyoxigraph term from ("iri", value) or ("literal", value, datatype IRI or None)."""
+    if term[0] == "iri":
+        return ox.NamedNode(term[1])
+    datatype = ox.NamedNode(term[2]) if term[2] else None
+    return ox.Literal(term[1], datatype=datatype)
+
+
 class Evaluator:
     """Runs jobs against the live generation, reopening it when the store moves on."""
 
@@ -126,6 +134,10 @@ class Evaluator:
             options["named_graphs"] = [ox.NamedNode(i) for i in job["named_graphs"]]
         elif not (job["from_graphs"] or job["from_named"]):
             options["use_default_graph_as_union"] = True
+        if job.get("bindings"):  # the explorer's parameters, bound as terms (never pasted)
+            options["substitutions"] = {
+                ox.Variable(name): _term(ox, term) for name, term in job["bindings"].items()
+            }
         return options
 
     def _evaluate(self, store, job: dict) -> dict:

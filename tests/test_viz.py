@@ -91,7 +91,7 @@ class Page:
 @pytest.fixture(scope="module")
 def sample_view(sample_store, tmp_path_factory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("viz") / "sample.html"
-    result = cli("viz", "--store", str(sample_store), "-o", str(out))
+    result = cli("viz", "--store", str(sample_store), "--all", "-o", str(out))
     assert result.returncode == 0, result.stderr
     return out, result.stdout
 
@@ -166,7 +166,7 @@ def test_focus_draws_the_neighbourhood_with_live_physics(browser, sample_store, 
 
 def test_a_cut_view_says_so_on_the_page(browser, sample_store, tmp_path):
     out = tmp_path / "cut.html"
-    result = cli("viz", "--store", str(sample_store), "--max-nodes", "200", "-o", str(out))
+    result = cli("viz", "--store", str(sample_store), "--all", "--max-nodes", "200", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "the most important of" in result.stdout
     view = Page(browser, out)
@@ -231,7 +231,7 @@ def test_planted_script_in_a_document_renders_as_text_and_never_runs(browser, tm
     (corpus / "planted.txt").write_text(PLANTED, encoding="utf-8")
     store, out = tmp_path / "store", tmp_path / "planted.html"
     assert cli("ingest", str(corpus), "--store", str(store), "--quiet").returncode == 0
-    result = cli("viz", "--store", str(store), "-o", str(out))
+    result = cli("viz", "--store", str(store), "--all", "-o", str(out))
     assert result.returncode == 0, result.stderr
     G = build_network(DiskStore(store))
     payload = [n for n, d in G.nodes(data=True) if "onerror=" in d["label"]]
@@ -252,5 +252,120 @@ def test_planted_script_in_a_document_renders_as_text_and_never_runs(browser, tm
         view.page.fill("#cg-search", "1932 was deliberate")
         assert "<img" in view.page.inner_text("#cg-results")
         assert view.js("typeof window.__pwned") == "undefined" and view.dialogs == []
+    finally:
+        view.close()
+
+
+# -- the overview (claimgraph viz without --focus or --all) ---------------------------------
+@pytest.fixture(scope="module")
+def overview(sample_store, tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("overview") / "overview.html"
+    result = cli("viz", "--store", str(sample_store), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, result.stdout
+
+
+def test_the_overview_fits_one_screen_and_leaves_isolated_nodes_out(
+    browser, overview, sample_store
+):
+    path, stdout = overview
+    G = build_network(DiskStore(sample_store))
+    isolated = sum(1 for n in G if G.degree(n) == 0)
+    assert f"{isolated:,} isolated nodes left out" in stdout
+    view = Page(browser, path)
+    try:
+        n_nodes, _ = view.counts()
+        assert 10 <= n_nodes <= 60
+        drawn = view.js("network.body.data.nodes.getIds()")
+        assert all(G.degree(n) > 0 for n in drawn)
+        # the most contested claim is on it, with its supporters and disputers
+        contested = claimgraph_contested(G)
+        assert contested in drawn
+        assert view.js("network.physics.physicsEnabled") is False
+        # labels legible at the first zoom: drawn at 10 px or more on screen
+        scale = view.js("network.getScale()")
+        assert 19 * scale >= 10
+        # every node is on screen at the first zoom
+        box = view.js(
+            "(() => { const r = document.querySelector('#mynetwork')"
+            ".getBoundingClientRect(); return [r.width, r.height]; })()"
+        )
+        positions = view.js(
+            "Object.values(network.getPositions()).map(p => network.canvasToDOM(p))"
+        )
+        assert all(0 <= p["x"] <= box[0] and 0 <= p["y"] <= box[1] for p in positions)
+        assert f"{isolated:,} isolated nodes" in view.page.inner_text("#cg-summary")
+        assert view.requests == [] and view.errors == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        view.page.screenshot(path=str(ARTIFACTS / "overview-sample.png"))
+    finally:
+        view.close()
+
+
+def claimgraph_contested(G) -> str:
+    from claimgraph.graph.analysis import contested_claims
+
+    return contested_claims(G)["claim"][0]
+
+
+def test_clicking_a_node_shows_its_text_and_evidence_in_the_side_panel(
+    browser, overview, sample_store
+):
+    G = build_network(DiskStore(sample_store))
+    claim = claimgraph_contested(G)
+    view = Page(browser, overview[0])
+    try:
+        x, y = view.js(
+            f"(() => {{ const p = network.canvasToDOM(network.getPositions([{claim!r}])[{claim!r}]);"
+            " const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();"
+            " return [r.left + p.x, r.top + p.y]; })()"
+        )
+        view.page.mouse.click(x, y)
+        side = view.page.inner_text("#cg-side")
+        assert G.nodes[claim]["label"][:40] in side
+        assert "supports" in side and "disputes" in side
+        quotes = [d["quote"] for _, _, d in G.in_edges(claim, data=True) if d.get("quote")]
+        assert any(q[:40] in side for q in quotes)
+    finally:
+        view.close()
+
+
+def test_the_legend_hides_and_shows_a_type_and_a_relation(browser, overview):
+    view = Page(browser, overview[0])
+    try:
+        visible = (
+            "network.body.data.nodes.get().filter(n => !n.hidden && n.kind === 'Claim').length"
+        )
+        assert view.js(visible) > 0
+        view.page.click(".cg-item[data-name='Claim']")
+        assert view.js(visible) == 0
+        view.page.click(".cg-item[data-name='Claim']")
+        assert view.js(visible) > 0
+        shown = (
+            "network.body.data.edges.get().filter(e => !e.hidden && e.relation === 'cites').length"
+        )
+        assert view.js(shown) > 0
+        view.page.click(".cg-item[data-name='cites']")
+        assert view.js(shown) == 0
+    finally:
+        view.close()
+
+
+def test_planted_script_is_inert_in_the_overview(browser, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "planted.txt").write_text(PLANTED, encoding="utf-8")
+    store, out = tmp_path / "store", tmp_path / "overview.html"
+    assert cli("ingest", str(corpus), "--store", str(store), "--quiet").returncode == 0
+    result = cli("viz", "--store", str(store), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    view = Page(browser, out)
+    try:
+        for node in view.js("network.body.data.nodes.getIds()"):
+            view.js(f"window.cgShow({node!r})")
+        assert "onerror=" in view.js("JSON.stringify(network.body.data.nodes.get())")
+        assert view.js("typeof window.__pwned") == "undefined"
+        assert view.dialogs == [] and view.errors == [] and view.requests == []
+        assert view.js("document.querySelectorAll('img, svg, b[onmouseover]').length") == 0
     finally:
         view.close()

@@ -7,12 +7,14 @@ import sys
 
 from claimgraph.errors import UserError
 from claimgraph.graph.namespaces import PREFIXES
+from claimgraph.graph.remote_store import is_url
 from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 
 NAME = "serve"
 HELP = (
     "Serve the store as a read-only SPARQL endpoint (SPARQL 1.1 Protocol, localhost by "
-    "default), with a per-query time limit and a row cap."
+    "default), with a per-query time limit and a row cap, and a read-only explorer of its "
+    "claims, people, works and documents at /."
 )
 
 
@@ -104,6 +106,11 @@ def run(args) -> int:
     if not 0 <= args.port <= 65535:
         raise UserError("--port must be between 0 and 65535")
     max_memory = parse_size(args.max_memory)
+    if is_url(args.store):
+        raise UserError(
+            f"{args.store} is a SPARQL server with its own endpoint: point SPARQL tools at it "
+            "(claimgraph serve serves a store folder)"
+        )
     store = DiskStore(args.store)
     if not store.exists():
         raise UserError(
@@ -136,6 +143,7 @@ def run(args) -> int:
             f"{args.max_memory if max_memory else 'no'} memory cap per worker)",
             flush=True,
         )
+        print(f"claimgraph serve: explorer at {url.removesuffix('query')}", flush=True)
 
     try:
         return serve(settings, args.host, args.port, announce, warn)

@@ -13,6 +13,7 @@ HELP = "write the graph (or the neighbourhood of one entity) as one interactive 
 
 def add_arguments(parser) -> None:
     from claimgraph.graph.network import NODE_TYPES, RELATIONS
+    from claimgraph.graph.overview import OVERVIEW_NODES
     from claimgraph.graph.views import MAX_NODES
 
     add_store_argument(parser)
@@ -39,6 +40,19 @@ def add_arguments(parser) -> None:
         metavar="N",
         help=f"draw at most N nodes, the most important (default {MAX_NODES})",
     )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=OVERVIEW_NODES,
+        metavar="N",
+        help="without --focus: the overview draws at most N nodes, the most contested claims "
+        f"and most-cited works with their evidence (default {OVERVIEW_NODES})",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="without --focus: draw the whole graph (up to --max-nodes) instead of the overview",
+    )
     parser.add_argument("--title", help="page title (default: from the focus or the store)")
     parser.add_argument(
         "-o", "--output", default="claimgraph.html", metavar="FILE.html", help="output file"
@@ -53,6 +67,8 @@ def run(args) -> int:
         raise UserError("--hops must be 0 or more")
     if args.max_nodes < 1:
         raise UserError("--max-nodes must be at least 1")
+    if args.top < 1:
+        raise UserError("--top must be at least 1")
     if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
         raise UserError("--min-confidence must be between 0 and 1")
     store = open_store(args)
@@ -74,6 +90,8 @@ def run(args) -> int:
     if title is None and args.focus:
         title = f"{G.nodes[G.graph['focus']]['label']}, {args.hops} hops"
     title = title or f"claimgraph: {store.path.name}"
+    if not args.focus and not args.all:
+        return _overview(G, args.output, title, args.top)
     info = write_html(G, args.output, title=title, max_nodes=args.max_nodes)
     line = f"wrote {args.output}: {info.nodes:,} nodes, {info.edges:,} edges"
     if info.truncated:
@@ -82,4 +100,16 @@ def run(args) -> int:
     if args.focus:
         centre = G.nodes[G.graph["focus"]]
         print(f"focus: {centre['label']} ({centre['type'].lower()})", file=sys.stdout)
+    return 0
+
+
+def _overview(G, output: str, title: str, top: int) -> int:
+    from claimgraph.graph.overview import write_overview
+
+    info = write_overview(G, output, title=title, limit=top)
+    print(
+        f"wrote {output}: overview of {info.nodes:,} of {info.total_nodes:,} nodes, "
+        f"{info.edges:,} edges ({info.contested:,} contested claims, {info.cited:,} cited works "
+        f"and their evidence; {info.isolated:,} isolated nodes left out; --all draws everything)"
+    )
     return 0
