@@ -5,18 +5,20 @@ Rows (each a held-out test set; no system ever sees its annotations before it is
     then the micro total over all 340 documents;
   * cdcp test: the official 150-comment test split; training uses CDCP train only, plus the
     web-discourse documents and PERSPECTRUM train pairs (other corpora, no CDCP test text);
-  * each bundled sample (examples/corpus + examples/gold), never trained on; the learned model
-    is the one trained for the cdcp row.
+  * each bundled sample (examples/corpus + examples/gold), never trained on; the learned column
+    uses the shipped model (claimgraph/ingest/models/arguments).
 Columns: claims P / R / F1 (content-token F1 >= 0.5 with the gold span) and relations strict F1
 (type and both endpoints) / lenient F1, for
   * baseline: every sentence a claim, each supporting the previous one in its paragraph
     (claimgraph/training/baseline.py);
-  * rules: today's extractor, `ingest(texts, store, rules_file=None)` with the bundled rules;
-  * learned: `train_argument_model(train_docs, fold_dir, pairs=..., seed=0)` per fold, then
-    ingest with a rules file naming that model ("n/a" until claimgraph.training.arguments exists).
+  * rules: the rule extractor alone: the bundled rules with the learned stages swapped for the
+    rule "stance" stage (RULE_STAGES), so no model trained on a test row ever runs;
+  * learned: `train_argument_model(train_docs, fold_dir, pairs=..., seed=0, cache_dir=...)` per
+    fold, then ingest with a rules file naming that model and the bundled (learned) stage list.
 
     python benchmarks/extraction.py [--corpora ../shared/corpora] [--only web-discourse|cdcp|samples]
                                     [--limit N] [--systems baseline,rules,learned] [--json OUT]
+                                    [--cache DIR]
 
 Run from a folder without a ./claimgraph.toml (ingest would read it). --limit N keeps the first
 N test and N training documents per fold (a quick check, not a result).
@@ -71,18 +73,35 @@ class TrainSet:
 
 # --- the learned system: the one place to plug in the trained argument model -----------------
 
+#: Parsed corpora are cached here (or wherever --cache says) so folds never re-parse a text.
+SHARED_CACHE: Path | None = None
+#: The train key of rows scored with the shipped model instead of one trained for them.
+SHIPPED = "shipped"
+RULE_STAGES = (
+    "works", "posts", "people", "work-nodes", "events", "claims", "claim-nodes", "stance",
+    "citations",
+)  # fmt: skip
+
 
 def learned_stages() -> list[str] | None:
-    """The `[pipeline] stages` that use the argument model, once H8's trainer publishes them.
-
-    claimgraph.training.arguments must define `train_argument_model` and `LEARNED_STAGES`
-    (the whole stages list, learned stages in place of rule ones); until then "n/a".
-    """
+    """The `[pipeline] stages` that use the argument model: the bundled default list, which
+    already runs "argument-units" and "argument-relations" ("n/a" if it does not)."""
     try:
-        from claimgraph.training.arguments import LEARNED_STAGES, train_argument_model  # noqa: F401
+        from claimgraph.training.arguments import train_argument_model  # noqa: F401
     except ImportError:
         return None
-    return list(LEARNED_STAGES) or None
+    import tomllib
+
+    rules = tomllib.loads((ROOT / "ingest" / "rules.toml").read_text(encoding="utf-8"))
+    stages = list(rules.get("pipeline", {}).get("stages", []))
+    return stages if "argument-units" in stages else None
+
+
+def rule_stages() -> list[str]:
+    """The bundled stage list without the learned stages ("argument-relations" -> "stance")."""
+    swap = {"argument-units": None, "argument-relations": "stance"}
+    stages = [swap.get(s, s) for s in learned_stages() or []]
+    return [s for s in stages if s] or list(RULE_STAGES)
 
 
 def learned_rules(model_dir: Path, stages: list[str], out: Path) -> Path:
@@ -96,11 +115,24 @@ def learned_rules(model_dir: Path, stages: list[str], out: Path) -> Path:
 
 
 def train_learned(train: TrainSet, model_dir: Path) -> Path:
-    """Train one argument model on `train` into `model_dir`."""
+    """Train one argument model on `train` into `model_dir` (seed 0, parse cache shared)."""
     from claimgraph.training.arguments import train_argument_model
 
-    train_argument_model(train.docs, model_dir, pairs=train.pairs, seed=0)
+    train_argument_model(train.docs, model_dir, pairs=train.pairs, seed=0, cache_dir=SHARED_CACHE)
     return model_dir
+
+
+def model_for(key: str, train: dict, work: Path, models: dict) -> Path | None:
+    """The model folder for a train key: the shipped model, or one trained (once) on its set."""
+    if key == SHIPPED:
+        from claimgraph.ingest.argument_model import shipped_model_dir
+
+        return shipped_model_dir()
+    if key not in train:
+        return None
+    if key not in models:
+        models[key] = train_learned(train[key], work / f"model-{key}")
+    return models[key]
 
 
 # --- folds ---------------------------------------------------------------------------------
@@ -143,17 +175,15 @@ def all_corpora_train(root: Path, limit: int | None) -> TrainSet:
 
 
 def sample_folds(root: Path, work: Path, limit: int | None) -> tuple[list[Fold], dict]:
+    """The bundled samples, scored with the shipped model (never trained on them)."""
     folds = []
     for gold_file in sorted((ROOT / "examples" / "gold").glob("*.json")):
         name = load_gold(gold_file)[0]["document"]
         texts = work / f"sample-{gold_file.stem}"
         texts.mkdir(parents=True)
         shutil.copy(ROOT / "examples" / "corpus" / name, texts / name)
-        folds.append(Fold(f"sample {name}", "samples", texts, gold_file, "all-corpora"))
-    train = {}
-    if (root / "cdcp").is_dir():
-        train["all-corpora"] = all_corpora_train(root, limit)
-    return folds, train
+        folds.append(Fold(f"sample {name}", "samples", texts, gold_file, SHIPPED))
+    return folds, {}
 
 
 # --- scoring -------------------------------------------------------------------------------
@@ -207,18 +237,16 @@ def run_fold(fold: Fold, systems: list[str], work: Path, models: dict, train: di
         if system == "baseline":
             fold.reports[system] = score_baseline(fold)
         elif system == "rules":
-            fold.reports[system] = score_ingest(fold, work / f"store-rules-{slug}", None)
-        elif learned_stages() is None or fold.train_key not in train:
-            fold.reports[system] = None
-            continue
+            rules = work / "rules-only.toml"
+            rules.write_text(f"[pipeline]\nstages = {json.dumps(rule_stages())}\n", "utf-8")
+            fold.reports[system] = score_ingest(fold, work / f"store-rules-{slug}", rules)
         else:
-            if fold.train_key not in models:
-                models[fold.train_key] = train_learned(
-                    train[fold.train_key], work / f"model-{fold.train_key}"
-                )
-            rules = learned_rules(
-                models[fold.train_key], learned_stages(), work / f"rules-{fold.train_key}.toml"
-            )
+            stages = learned_stages()
+            model = model_for(fold.train_key, train, work, models) if stages else None
+            if model is None:
+                fold.reports[system] = None
+                continue
+            rules = learned_rules(model, stages, work / f"rules-{fold.train_key}.toml")
             fold.reports[system] = score_ingest(fold, work / f"store-learned-{slug}", rules)
         took = time.perf_counter() - started
         print(f"  {fold.row} / {system}: {took:.0f} s", file=sys.stderr)
@@ -303,7 +331,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, metavar="N", help="documents per fold (quick runs)")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset")
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the rows as JSON")
+    parser.add_argument("--cache", type=Path, metavar="DIR", help="parse cache (default ~/.cache)")
     args = parser.parse_args(argv)
+    global SHARED_CACHE
+    SHARED_CACHE = args.cache
     systems = [s for s in args.systems.split(",") if s]
     if unknown := set(systems) - set(SYSTEMS):
         parser.error(f"unknown systems: {', '.join(sorted(unknown))}")

@@ -20,6 +20,10 @@ from claimgraph.ingest.argument_features import Candidate
 
 FORMAT = 1
 RELATIONS = ("none", "supports", "disputes")
+#: Structural edges for a document the relation model leaves without any: "previous" (each unit
+#: supports the one before it in its paragraph) or "hub" (each unit supports its paragraph's
+#: likeliest relation target, that one the document's); "none" adds nothing.
+FALLBACKS = ("previous", "hub", "none")
 
 
 class ModelError(Exception):
@@ -56,6 +60,16 @@ class ArgumentModel:
     @property
     def relation_threshold(self) -> float:
         return float(self.settings["relation_threshold"])
+
+    @property
+    def relation_share(self) -> float:
+        """The share of a document's units whose best edge is kept whatever its probability."""
+        return float(self.settings.get("relation_share", 0.0))
+
+    @property
+    def fallback(self) -> str:
+        """The structural edges used when the relation model finds none in a document."""
+        return str(self.settings.get("fallback", "none"))
 
     @property
     def clauses(self) -> bool:
@@ -117,25 +131,62 @@ class ArgumentModel:
         self, cands: list[Candidate], profiles: np.ndarray, units: list[int], threshold: float
     ) -> list[Edge]:
         """Decoded edges among the chosen `units` (indices): each unit supports or disputes at
-        most one other unit in its window, the likeliest if its probability reaches `threshold`."""
+        most one other unit in its window, the likeliest, when that probability reaches
+        `threshold` or ranks in the document's top `relation_share` of units; a document left
+        without edges gets the model's structural `fallback` edges."""
         chosen = set(units)
         ranks = target_ranks(profiles)
         pairs = [
             (i, j) for i in units for j in F.targets(cands, i, self.window, ranks) if j in chosen
         ]
-        if not pairs:
-            return []
-        probs = self.relation_scores(cands, pairs, profiles)
-        best: dict[int, tuple[float, int, int]] = {}
-        for k, (i, _j) in enumerate(pairs):
-            p = float(probs[k].sum())
-            if p > best.get(i, (-1.0, 0, 0))[0]:
-                best[i] = (p, k, int(probs[k].argmax()))
-        return [
-            Edge(i, pairs[k][1], RELATIONS[1 + kind], p)
-            for i, (p, k, kind) in sorted(best.items())
-            if p >= threshold
-        ]
+        best: dict[int, Edge] = {}
+        if pairs:
+            probs = self.relation_scores(cands, pairs, profiles)
+            for k, (i, j) in enumerate(pairs):
+                p = float(probs[k].sum())
+                if i not in best or p > best[i].confidence:
+                    best[i] = Edge(i, j, RELATIONS[1 + int(probs[k].argmax())], p)
+        edges = select_edges(best, len(units), threshold, self.relation_share)
+        return edges or fallback_edges(cands, profiles, units, self.fallback)
+
+
+def select_edges(best: dict[int, Edge], units: int, threshold: float, share: float) -> list[Edge]:
+    """Each unit's best edge that reaches `threshold` or ranks, by confidence, among the top
+    `share` of the document's `units` (relative, so robust to scores running low in a genre)."""
+    top = int(np.ceil(share * units - 1e-9))
+    order = sorted(best.values(), key=lambda e: -e.confidence)
+    keep = [e for rank, e in enumerate(order) if e.confidence >= threshold or rank < top]
+    return sorted(keep, key=lambda e: e.source)
+
+
+def fallback_edges(
+    cands: list[Candidate], profiles: np.ndarray, units: list[int], kind: str
+) -> list[Edge]:
+    """Structural "supports" edges among the chosen `units` (see FALLBACKS), confidence 0."""
+    if kind == "previous":
+        last: dict[int, int] = {}
+        out = []
+        for i in sorted(units):
+            par = cands[i].paragraph
+            if par in last:
+                out.append(Edge(i, last[par], "supports", 0.0))
+            last[par] = i
+        return out
+    if kind != "hub" or not units:
+        return []
+    top = max(units, key=lambda i: profiles[i, 1])
+    hubs: dict[int, int] = {}
+    for i in units:
+        par = cands[i].paragraph
+        if par not in hubs or profiles[i, 1] > profiles[hubs[par], 1]:
+            hubs[par] = i
+    out = []
+    for i in sorted(units):
+        hub = hubs[cands[i].paragraph]
+        hub = top if hub == i else hub
+        if hub != i:
+            out.append(Edge(i, hub, "supports", 0.0))
+    return out
 
 
 def target_ranks(profiles: np.ndarray) -> np.ndarray:

@@ -10,17 +10,25 @@ Select them in a rules file, e.g.
     arguments = "path/to/model"   # default: the model shipped in claimgraph/ingest/models
     claim_threshold = 0.4         # default: the model's own (model.json)
     relation_threshold = 0.3
+    relation_share = 0.5          # keep the best edge of the surest half of the units
+    fallback = "previous"         # edges for a document left without any: previous|hub|none
 """
 
 from __future__ import annotations
 
 import tomllib
 from bisect import bisect_right
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from claimgraph.ingest.argument_features import Candidate, candidates
-from claimgraph.ingest.argument_model import ArgumentModel, ModelError, shipped_model_dir
+from claimgraph.ingest.argument_model import (
+    FALLBACKS,
+    ArgumentModel,
+    ModelError,
+    shipped_model_dir,
+)
 from claimgraph.ingest.claims import Claim, Sentence
 from claimgraph.ingest.extract import add_stance_edges
 from claimgraph.ingest.rules import RulesError
@@ -46,6 +54,7 @@ STRONG_STANCES = frozenset(
         "reply-disagrees",
     }
 )
+STRUCTURAL_CONFIDENCE = 0.1  # of a fallback edge: position alone says it, so it is weak
 HEADING_WORDS = 8  # a one-line paragraph this short without end punctuation is a heading
 
 
@@ -81,10 +90,18 @@ def _model(state: DocState) -> tuple[ArgumentModel, float, float]:
         model = ArgumentModel.load(settings.get("arguments") or shipped_model_dir())
         claim_t = float(settings.get("claim_threshold", model.claim_threshold))
         relation_t = float(settings.get("relation_threshold", model.relation_threshold))
+        decoding = {
+            "relation_share": float(settings.get("relation_share", model.relation_share)),
+            "fallback": str(settings.get("fallback", model.fallback)),
+        }
     except ModelError as exc:
         raise RulesError(str(exc)) from None
     except (TypeError, ValueError):
-        raise RulesError("[model] thresholds must be numbers") from None
+        raise RulesError("[model] thresholds and relation_share must be numbers") from None
+    if decoding["fallback"] not in FALLBACKS:
+        raise RulesError(f"[model] fallback must be one of {', '.join(FALLBACKS)}")
+    if any(model.settings.get(k) != v for k, v in decoding.items()):
+        model = replace(model, settings={**model.settings, **decoding})
     return model, claim_t, relation_t
 
 
@@ -150,9 +167,10 @@ def argument_relations(state: DocState) -> None:
                 continue
             s = cands[edge.source]
             rule = "learned-support" if edge.relation == "supports" else "learned-dispute"
-            stances.append(
-                Stance(src, edge.relation, tgt, s.start, s.end, round(edge.confidence, 3), rule)
-            )
+            confidence = round(edge.confidence, 3)
+            if confidence == 0.0:  # the model's structural fallback, not a scored pair
+                rule, confidence = "structural-support", STRUCTURAL_CONFIDENCE
+            stances.append(Stance(src, edge.relation, tgt, s.start, s.end, confidence, rule))
     add_stance_edges(state, stances)
 
 

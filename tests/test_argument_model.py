@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
+import numpy as np
 import pytest
 from conftest import ROOT, cli
 
@@ -13,7 +15,7 @@ from claimgraph.cli import COMMANDS
 from claimgraph.corpora.documents import CorpusDoc, Relation, Unit
 from claimgraph.graph.store import DiskStore
 from claimgraph.ingest.argument_features import candidates
-from claimgraph.ingest.argument_model import ArgumentModel, shipped_model_dir
+from claimgraph.ingest.argument_model import ArgumentModel, fallback_edges, shipped_model_dir
 from claimgraph.ingest.nlp import load_nlp
 from claimgraph.training.arguments import train_argument_model
 
@@ -146,3 +148,26 @@ def test_train_with_missing_corpora_folder_is_one_line_and_exit_2(tmp_path):
         )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "nowhere" in done.stderr
+
+
+def test_fallback_edges_link_units_by_paragraph_position():
+    text = "Parks must stay open. Children need space. Old people need benches."
+    cands = candidates([(0, load_nlp()(text)), (80, load_nlp()("Cars should slow down here."))])
+    profiles = np.array([[0.9, 0.2, 0.1], [0.9, 0.8, 0.1], [0.9, 0.1, 0.7], [0.9, 0.5, 0.2]])
+    units = [0, 1, 2, 3]
+    previous = {(e.source, e.target) for e in fallback_edges(cands, profiles, units, "previous")}
+    assert previous == {(1, 0), (2, 1)}
+    hub = {(e.source, e.target) for e in fallback_edges(cands, profiles, units, "hub")}
+    assert hub == {(0, 1), (2, 1), (3, 1)}  # the paragraph's likeliest target; its own -> top
+    assert fallback_edges(cands, profiles, units, "none") == []
+
+
+def test_document_without_learned_edges_gets_the_models_fallback(tiny_model):
+    folder, _ = tiny_model
+    loaded = ArgumentModel.load(folder)
+    cands = _cands("Bus fares should be abolished. Free buses would take cars off the roads.")
+    profiles = loaded.unit_profiles(cands)
+    for fallback, expected in (("previous", [(1, 0, "supports")]), ("none", [])):
+        model = replace(loaded, settings={**loaded.settings, "fallback": fallback})
+        edges = model.relations(cands, profiles, [0, 1], threshold=1.01)  # no pair reaches it
+        assert [(e.source, e.target, e.relation) for e in edges] == expected

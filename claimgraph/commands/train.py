@@ -37,8 +37,8 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--units",
         choices=("sentences", "clauses"),
-        default="sentences",
-        help="argument units: whole sentences (default) or clauses split at ';', 'because', ...",
+        default="clauses",
+        help="argument units: clauses split at ';', 'because', ... (default) or whole sentences",
     )
     parser.add_argument(
         "--cache", metavar="DIR", help="where parsed corpora are cached (default: ~/.cache)"
@@ -66,7 +66,7 @@ def run(args) -> int:
 
 
 def train_arguments(
-    root: Path, out: Path, seed: int, cache: Path | None, clauses: bool = False
+    root: Path, out: Path, seed: int, cache: Path | None, clauses: bool = True
 ) -> dict:
     """The shipped recipe: all of web-discourse and the CDCP training split."""
     from claimgraph.corpora.cdcp import read_cdcp

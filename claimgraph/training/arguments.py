@@ -1,9 +1,11 @@
 """Train the argument model (ingest/argument_model.py) from annotated corpus documents:
-which sentences are argument units, and which unit supports or disputes which.
+which candidate units (clauses by default) are argument units, and which supports or disputes
+which.
 
-Sentences are aligned to gold units by the scoring criterion (content-token F1 >= 0.5), two
-logistic regressions are fitted (units: binary; relations: none/supports/disputes over pairs
-in a window), and the thresholds are chosen by cross-validation inside the training data.
+Candidates are aligned to gold units by the scoring criterion (content-token F1 >= 0.5), two
+logistic regressions are fitted (units: three binary heads; relations: none/supports/disputes
+over pairs in a window), and the thresholds and decoding (relation share, structural fallback)
+are chosen by cross-validation inside the training data, each training corpus counting alike.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from scipy.optimize import linear_sum_assignment
 from claimgraph.corpora.documents import CorpusDoc, StancePair
 from claimgraph.evaluation.matching import CLAIM_THRESHOLD, token_f1
 from claimgraph.ingest import argument_features as F
-from claimgraph.ingest.argument_model import RELATIONS, ArgumentModel, target_ranks
+from claimgraph.ingest.argument_model import (
+    FALLBACKS,
+    RELATIONS,
+    ArgumentModel,
+    fallback_edges,
+    select_edges,
+    target_ranks,
+)
 from claimgraph.ingest.argument_model import Edge as _Edge
 from claimgraph.training.argument_card import write_card
 from claimgraph.training.parsed import parse_texts
@@ -149,11 +158,11 @@ def train_argument_model(
     seed: int = 0,
     cache_dir: Path | None = None,
     window: int = WINDOW,
-    clauses: bool = False,
+    clauses: bool = True,
 ) -> dict:
     """Train on `docs`, write the model directory `out_dir`, return the training report
     (sizes, the thresholds chosen and the cross-validated figures at those thresholds).
-    `pairs` (PERSPECTRUM) are recorded but not used yet."""
+    Units are clauses unless `clauses` is False. `pairs` (PERSPECTRUM) are counted, not used."""
     prep = [p for p in prepare(docs, cache_dir, clauses) if p.cands]
     if not prep or not any(p.label[:, 0].any() for p in prep):
         raise ValueError("no training document has a sentence matching an annotated unit")
@@ -169,22 +178,37 @@ def train_argument_model(
         fitted = _fit(xu, yu[:, head], UNIT_C, seed)
         unit_w[head], unit_b[head] = fitted.coef_[0], fitted.intercept_[0]
     oof_profiles = _split(oof, prep)
-    claim_t, unit_cv = _best_claim_threshold(prep, [s[:, 0] for s in oof_profiles])
+    # cross-corpus: scored by a model trained on the other training corpora only, so the
+    # thresholds also hold on a genre denser or sparser than the training ones
+    names = sorted({p.doc.corpus for p in prep})
+    doc_corpus = np.array([names.index(p.doc.corpus) for p in prep])
+    far = len(names) > 1
+    transfer = _cross_val(xu, yu[:, 0], doc_corpus[gu], UNIT_C, seed)[:, -1] if far else None
+    claim_t, unit_cv, transfer_cv = _best_claim_threshold(
+        prep, [s[:, 0] for s in oof_profiles], None if transfer is None else _split(transfer, prep)
+    )
 
     xr, yr, gr, index = _relation_data(prep, oof_profiles, window)
     rel_w = np.zeros((3, F.PAIR_DIM), np.float32)
     rel_b = np.array([10.0, -10.0, -10.0], np.float32)  # no relation unless learned
-    rel_t, rel_cv = 0.5, {}
+    decoding = {"relation_threshold": 0.5, "relation_share": 0.0, "fallback": "none"}
+    rel_cv: dict = {}
     if (yr > 0).any():
-        oof_r = _cross_val(xr, yr, doc_fold[gr], REL_C, seed)
-        rel_t, rel_cv = _best_relation_threshold(prep, oof_profiles, claim_t, oof_r, index, window)
+        views = [_cross_val(xr, yr, doc_fold[gr], REL_C, seed)]
+        if far:
+            views.append(_cross_val(xr, yr, doc_corpus[gr], REL_C, seed))
+        decoding, rel_cv = _best_relation_threshold(
+            prep, oof_profiles, claim_t, views, index, window
+        )
         rel_w, rel_b = _three_classes(_fit(xr, yr, REL_C, seed))
     settings = {
         "claim_threshold": claim_t,
-        "relation_threshold": rel_t,
+        **decoding,
         "window": window,
         "units": "clauses" if clauses else "sentences",
-        "decoding": "each unit -> at most one target in its window (argmax), above the threshold",
+        "decoding": "each unit -> at most one target in its window (argmax), kept at or above "
+        "relation_threshold or among the document's top relation_share of units; a document "
+        "left without edges gets the fallback's structural edges",
         "seed": seed,
         "trained": dt.date.today().isoformat(),
         "corpora": sorted({d.corpus for d in docs}),
@@ -196,6 +220,7 @@ def train_argument_model(
         "relations_gold": int(sum(len(p.gold) for p in prep)),
         "stance_pairs": len(pairs),
         "cross_validated": {"units": unit_cv, "relations": rel_cv},
+        "cross_corpus": {"units": transfer_cv},
     }
     model = ArgumentModel(unit_w, unit_b, rel_w, rel_b, settings)
     model.save(out_dir)
@@ -219,7 +244,7 @@ def _cross_val(x, y, fold: np.ndarray, c: float, seed: int) -> np.ndarray:
     """Out-of-fold class probabilities (columns: classes 0..max(y))."""
     k = int(y.max()) + 1
     out = np.zeros((len(y), k))
-    for f in range(FOLDS):
+    for f in range(int(fold.max()) + 1):
         test = fold == f
         if not test.any() or len(np.unique(y[~test])) < 2:
             continue
@@ -263,19 +288,27 @@ def _f1(pred: int, gold: int, hit: int) -> dict:
     }
 
 
-def _best_claim_threshold(prep, scores) -> tuple[float, dict]:
-    """The threshold maximising the mean over training corpora of claim F1 (each corpus
-    counts alike, whatever its size), and the pooled figures there."""
+def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dict]:
+    """The threshold maximising the mean claim F1 over training corpora (each counts alike,
+    whatever its size), scored both cross-validated within the mixture and, when `transfer`
+    scores are given, from a model that never saw the corpus (so the threshold also holds on
+    a genre denser or sparser than the training ones); with the pooled figures of each."""
     corpora = sorted({p.doc.corpus for p in prep})
-    best = (-1.0, 0.5, {})
+    best = (-1.0, 0.5, {}, {})
     for t in _GRID:
         tot = {c: np.zeros(3, int) for c in corpora}
-        for p, s in zip(prep, scores, strict=True):
+        far = {c: np.zeros(3, int) for c in corpora}
+        for k, (p, s) in enumerate(zip(prep, scores, strict=True)):
             tot[p.doc.corpus] += claim_counts(p, [i for i in range(len(s)) if s[i] >= t])[:3]
-        mean = float(np.mean([_f1(*v)["f1"] for v in tot.values()]))
+            if transfer is not None:
+                u = transfer[k]
+                far[p.doc.corpus] += claim_counts(p, [i for i in range(len(u)) if u[i] >= t])[:3]
+        parts = [*tot.values(), *(far.values() if transfer is not None else ())]
+        mean = float(np.mean([_f1(*v)["f1"] for v in parts]))
         if mean > best[0]:
-            best = (mean, t, _f1(*sum(tot.values())))
-    return best[1], best[2]
+            far_fig = _f1(*sum(far.values())) if transfer is not None else {}
+            best = (mean, t, _f1(*sum(tot.values())), far_fig)
+    return best[1], best[2], best[3]
 
 
 def relation_counts(p: Prepared, mapping: dict[int, str], edges) -> tuple[int, int, int]:
@@ -285,29 +318,52 @@ def relation_counts(p: Prepared, mapping: dict[int, str], edges) -> tuple[int, i
     return len(edges), len(p.gold), hit
 
 
-def _best_relation_threshold(prep, scores, claim_t, oof_r, index, window) -> tuple[float, dict]:
-    probs: dict[tuple[int, int, int], np.ndarray] = {
-        key: oof_r[n, 1:3] if oof_r.shape[1] >= 3 else np.array([oof_r[n, 1], 0.0])
-        for n, key in enumerate(index)
-    }
-    best = (-1.0, 0.5, {})
-    for t in _LOW_GRID:
-        tot = np.zeros(3, int)
+_SHARES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
+
+
+def _best_relation_threshold(prep, scores, claim_t, views, index, window) -> tuple[dict, dict]:
+    """The decoding settings (relation_threshold, relation_share, fallback) maximising the mean
+    over training corpora and over `views` (out-of-fold pair probabilities: cross-validated
+    within the mixture, then cross-corpus) of strict relation F1 (ties go to the earlier
+    setting: fallbacks in FALLBACKS order, smaller shares, lower thresholds), and the pooled
+    within-mixture figures there."""
+    docs = []  # per view and document: corpus, chosen units, gold mapping, best edges
+    for v, oof_r in enumerate(views):
+        probs: dict[tuple[int, int, int], np.ndarray] = {
+            key: oof_r[n, 1:3] if oof_r.shape[1] >= 3 else np.array([oof_r[n, 1], 0.0])
+            for n, key in enumerate(index)
+        }
         for k, (p, s) in enumerate(zip(prep, scores, strict=True)):
             chosen = [i for i in range(len(s)) if s[i, 0] >= claim_t]
-            mapping = claim_counts(p, chosen)[3]
-            prob = lambda i, j, k=k: probs.get((k, i, j))  # noqa: E731
-            edges = decode(p.cands, chosen, prob, target_ranks(s), window, t)
-            tot += relation_counts(p, mapping, edges)
-        fig = _f1(*tot)
-        if fig["f1"] > best[0]:
-            best = (fig["f1"], t, fig)
-    return best[1], best[2]
+            prob = lambda i, j, k=k, probs=probs: probs.get((k, i, j))  # noqa: E731
+            edges = decode(p.cands, chosen, prob, target_ranks(s), window, 0.0)
+            fallbacks = {f: fallback_edges(p.cands, s, chosen, f) for f in FALLBACKS}
+            best = {e.source: e for e in edges}
+            docs.append((v, p, chosen, claim_counts(p, chosen)[3], best, fallbacks))
+    keys = sorted({(v, p.doc.corpus) for v, p, *_rest in docs})
+    best_fig = (-1.0, {}, {})
+    for fallback in FALLBACKS:
+        for share in _SHARES:
+            for t in [*_LOW_GRID, 1.01]:
+                tot = {key: np.zeros(3, int) for key in keys}
+                for v, p, chosen, mapping, best, fallbacks in docs:
+                    edges = select_edges(best, len(chosen), t, share) or fallbacks[fallback]
+                    tot[v, p.doc.corpus] += relation_counts(p, mapping, edges)
+                mean = float(np.mean([_f1(*c)["f1"] for c in tot.values()]))
+                if mean > best_fig[0] + 1e-9:
+                    within = sum(c for (v, _c), c in tot.items() if v == 0)
+                    chosen_settings = {
+                        "relation_threshold": t,
+                        "relation_share": share,
+                        "fallback": fallback,
+                    }
+                    best_fig = (mean, chosen_settings, _f1(*within))
+    return best_fig[1], best_fig[2]
 
 
 def decode(cands, chosen: list[int], prob, ranks, window: int, threshold: float) -> list:
-    """The model's decoding (ArgumentModel.relations) over precomputed pair probabilities."""
-
+    """Each chosen unit's best edge in its window (ArgumentModel.relations before share and
+    fallback) over precomputed pair probabilities, kept at or above `threshold`."""
     keep = set(chosen)
     out = []
     for i in chosen:
