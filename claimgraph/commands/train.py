@@ -41,6 +41,13 @@ def add_arguments(parser) -> None:
         help="argument units: clauses split at ';', 'because', ... (default) or whole sentences",
     )
     parser.add_argument(
+        "--hold-out-topic",
+        action="append",
+        default=[],
+        metavar="TOPIC",
+        help="leave this web-discourse topic out of training (repeatable), to score it honestly",
+    )
+    parser.add_argument(
         "--cache", metavar="DIR", help="where parsed corpora are cached (default: ~/.cache)"
     )
 
@@ -53,7 +60,9 @@ def run(args) -> int:
     if args.what in ("arguments", "all"):
         target = out if args.what == "arguments" else out / "arguments"
         cache = Path(args.cache) if args.cache else None
-        report = train_arguments(root, target, args.seed, cache, args.units == "clauses")
+        report = train_arguments(
+            root, target, args.seed, cache, args.units == "clauses", args.hold_out_topic
+        )
         cv = report["cross_validated"]
         print(f"arguments: {target} ({report['documents']} documents, seed {args.seed})")
         print(
@@ -66,22 +75,29 @@ def run(args) -> int:
 
 
 def train_arguments(
-    root: Path, out: Path, seed: int, cache: Path | None, clauses: bool = True
+    root: Path,
+    out: Path,
+    seed: int,
+    cache: Path | None,
+    clauses: bool = True,
+    hold_out: list[str] = (),
 ) -> dict:
-    """The shipped recipe: all of web-discourse and the CDCP training split."""
+    """The shipped recipe: web-discourse (less any held-out topics) and the CDCP training split."""
     from claimgraph.corpora.cdcp import read_cdcp
     from claimgraph.corpora.web_discourse import read_web_discourse
     from claimgraph.training.arguments import train_argument_model
 
-    docs = read_web_discourse(root) + read_cdcp(root, "train")
+    web = read_web_discourse(root)
+    unknown = sorted(set(hold_out) - {d.topic for d in web})
+    if unknown:
+        topics = ", ".join(sorted({d.topic for d in web if d.topic}))
+        raise UserError(f"no web-discourse topic {unknown[0]!r} (topics: {topics})")
+    docs = [d for d in web if d.topic not in hold_out] + read_cdcp(root, "train")
     return train_argument_model(docs, out, seed=seed, cache_dir=cache, clauses=clauses)
 
 
 def train_references(root: Path, out: Path, seed: int) -> None:
-    try:
-        from claimgraph.training.references import train_reference_model
-    except ImportError:
-        print("references: skipped (claimgraph.training.references.train_reference_model absent)")
-        return
+    from claimgraph.training.references import train_reference_model
+
     report = train_reference_model(root, out, seed)
     print(f"references: {out} {json.dumps(report) if isinstance(report, dict) else ''}".rstrip())
