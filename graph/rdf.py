@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
@@ -21,6 +22,7 @@ Quad = tuple  # (subject, predicate, object, graph) of rdflib terms
 
 EXTRACTOR = "claimgraph-rules"
 QUOTE_CONTEXT = 32  # characters of prefix/suffix kept beside an exact quote
+_OX_DECIMAL = ox.NamedNode(str(XSD.decimal))
 MAX_NODE_MENTIONS = 3  # prov:wasDerivedFrom links kept per node (all offsets stay in claims)
 
 
@@ -49,16 +51,46 @@ def agent_iri(version: str) -> URIRef:
 
 
 class _Builder:
-    def __init__(self, document: Document, run: Run):
+    """Collects one document's quads: rdflib terms, or pyoxigraph terms built directly
+    (`native`: the store's fast path, no rdflib Literal parsing per value)."""
+
+    def __init__(self, document: Document, run: Run, native: bool = False):
         self.doc = document
+        self.native = native
         self.g = document_iri(document.name)
-        self.quads: list[Quad] = []
+        self._g = ox.NamedNode(str(self.g)) if native else self.g
+        self._iris: dict[str, object] = {}
+        self.quads: list = []
         self.passages: set[tuple[int, int]] = set()
         self.kinds: dict[str, str] = {}
         self.run = URIRef(f"{base_iri()}run/{digest(document.sha256, run.version, size=16)}")
 
     def add(self, s, p, o) -> None:
-        self.quads.append((s, p, o, self.g))
+        if not self.native:
+            self.quads.append((s, p, o, self.g))
+            return
+        self.quads.append(ox.Quad(self._term(s), self._term(p), self._term(o), self._g))
+
+    def _term(self, term):
+        if isinstance(term, URIRef):
+            node = self._iris.get(term)
+            if node is None:
+                node = self._iris[term] = ox.NamedNode(str(term))
+            return node
+        return term  # already a pyoxigraph literal (see `lit`)
+
+    def lit(self, value, datatype: URIRef | None = None):
+        """A literal: a string, or `value` in its lexical form typed `datatype`."""
+        if not self.native:
+            return Literal(value, datatype=datatype)
+        if datatype is None:
+            return ox.Literal(str(value))
+        return ox.Literal(str(value), datatype=self._term(datatype))
+
+    def confidence(self, value: float):
+        if not self.native:
+            return confidence_literal(value)
+        return ox.Literal(f"{min(1.0, max(0.0, value)):.3f}", datatype=_OX_DECIMAL)
 
     def passage(self, start: int, end: int) -> URIRef:
         """A cg:Passage for [start, end) of the document, with quote and position selectors."""
@@ -74,12 +106,12 @@ class _Builder:
         self.add(node, OA.hasSelector, quote)
         self.add(node, OA.hasSelector, position)
         self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(text[start:end]))
-        self.add(quote, OA.prefix, Literal(text[max(0, start - QUOTE_CONTEXT) : start]))
-        self.add(quote, OA.suffix, Literal(text[end : end + QUOTE_CONTEXT]))
+        self.add(quote, OA.exact, self.lit(text[start:end]))
+        self.add(quote, OA.prefix, self.lit(text[max(0, start - QUOTE_CONTEXT) : start]))
+        self.add(quote, OA.suffix, self.lit(text[end : end + QUOTE_CONTEXT]))
         self.add(position, RDF.type, OA.TextPositionSelector)
-        self.add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
-        self.add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.start, self.lit(start, XSD.nonNegativeInteger))
+        self.add(position, OA.end, self.lit(end, XSD.nonNegativeInteger))
         return node
 
 
@@ -88,18 +120,18 @@ def _node_triples(b: _Builder, node: Node) -> None:
     b.add(s, RDF.type, KIND_CLASS[node.kind])
     if node.kind == "Work" and node.subtype in WORK_SUBTYPES:
         b.add(s, RDF.type, SCHEMA[node.subtype])
-    b.add(s, RDFS.label, Literal(node.label))
+    b.add(s, RDFS.label, b.lit(node.label))
     for alias in sorted(node.aliases - {node.label}):
-        b.add(s, SCHEMA.alternateName, Literal(alias))
+        b.add(s, SCHEMA.alternateName, b.lit(alias))
     for author in node.authors:
         if author in b.kinds:
             b.add(s, SCHEMA.author, iri(author))
     if node.date:
         prop = SCHEMA.datePublished if node.kind == "Work" else SCHEMA.startDate
-        b.add(s, prop, Literal(node.date))
+        b.add(s, prop, b.lit(node.date))
     if node.kind == "Claim":
-        b.add(s, SCHEMA.text, Literal(node.text or node.label))
-        b.add(s, CG.confidence, confidence_literal(node.confidence))
+        b.add(s, SCHEMA.text, b.lit(node.text or node.label))
+        b.add(s, CG.confidence, b.confidence(node.confidence))
         for about in node.about:
             if about in b.kinds:
                 b.add(s, SCHEMA.about, iri(about))
@@ -111,24 +143,26 @@ def _node_triples(b: _Builder, node: Node) -> None:
         for m in node.mentions[:MAX_NODE_MENTIONS]:
             b.add(s, PROV.wasDerivedFrom, b.passage(m.start, m.end))
     if node.rule:
-        b.add(s, CG.rule, Literal(node.rule))
+        b.add(s, CG.rule, b.lit(node.rule))
 
 
-def document_quads(document: Document, extraction: Extraction, run: Run) -> list[Quad]:
-    """All quads of one document's named graph."""
-    b = _Builder(document, run)
+def document_quads(
+    document: Document, extraction: Extraction, run: Run, native: bool = False
+) -> list:
+    """All quads of one document's named graph: rdflib tuples, or pyoxigraph Quads (`native`)."""
+    b = _Builder(document, run, native)
     b.kinds = {n.key: n.kind for n in extraction.nodes.values()}
     g = b.g
     b.add(g, RDF.type, PROV.Entity)
     b.add(g, RDF.type, CG.SourceDocument)
     if document.genre:
         b.add(g, RDF.type, SCHEMA[document.genre])
-    b.add(g, RDFS.label, Literal(document.title or document.name))
-    b.add(g, CG.fileName, Literal(document.name))
-    b.add(g, CG.sha256, Literal(document.sha256))
-    b.add(g, SCHEMA.encodingFormat, Literal(document.media_type))
-    b.add(g, CG.characterCount, Literal(len(document.text), datatype=XSD.nonNegativeInteger))
-    b.add(g, CG.passageCount, Literal(len(document.passages), datatype=XSD.nonNegativeInteger))
+    b.add(g, RDFS.label, b.lit(document.title or document.name))
+    b.add(g, CG.fileName, b.lit(document.name))
+    b.add(g, CG.sha256, b.lit(document.sha256))
+    b.add(g, SCHEMA.encodingFormat, b.lit(document.media_type))
+    b.add(g, CG.characterCount, b.lit(len(document.text), XSD.nonNegativeInteger))
+    b.add(g, CG.passageCount, b.lit(len(document.passages), XSD.nonNegativeInteger))
     b.add(g, PROV.wasGeneratedBy, b.run)
 
     agent = agent_iri(run.version)
@@ -136,10 +170,10 @@ def document_quads(document: Document, extraction: Extraction, run: Run) -> list
     b.add(b.run, RDF.type, PROV.Activity)
     b.add(b.run, PROV.used, g)
     b.add(b.run, PROV.wasAssociatedWith, agent)
-    b.add(b.run, PROV.startedAtTime, Literal(run.started.isoformat(), datatype=XSD.dateTime))
-    b.add(b.run, PROV.endedAtTime, Literal(run.ended.isoformat(), datatype=XSD.dateTime))
+    b.add(b.run, PROV.startedAtTime, b.lit(run.started.isoformat(), XSD.dateTime))
+    b.add(b.run, PROV.endedAtTime, b.lit(run.ended.isoformat(), XSD.dateTime))
     b.add(agent, RDF.type, PROV.SoftwareAgent)
-    b.add(agent, RDFS.label, Literal(f"{EXTRACTOR} {run.version}"))
+    b.add(agent, RDFS.label, b.lit(f"{EXTRACTOR} {run.version}"))
 
     for node in extraction.nodes.values():
         _node_triples(b, node)
@@ -164,8 +198,8 @@ def document_quads(document: Document, extraction: Extraction, run: Run) -> list
         b.add(e, CITO.hasCitedEntity, o)
         b.add(e, CITO.hasCitationCharacterization, p)
         b.add(e, PROV.wasDerivedFrom, passage)
-        b.add(e, CG.confidence, confidence_literal(edge.confidence))
-        b.add(e, CG.rule, Literal(edge.rule))
+        b.add(e, CG.confidence, b.confidence(edge.confidence))
+        b.add(e, CG.rule, b.lit(edge.rule))
         b.add(e, PROV.wasGeneratedBy, b.run)
         b.add(e, PROV.wasAttributedTo, agent)
     return b.quads

@@ -2,9 +2,11 @@
 
 A store is a folder holding numbered *generations*, each a complete Oxigraph database,
 and a `CURRENT` file naming the live one. A write copies the live generation (hard links:
-RocksDB never rewrites its table files), applies the change, compacts it, and only then
-replaces `CURRENT` atomically. A killed or failed write therefore leaves `CURRENT` on the
-previous, intact generation, and readers never open a database that is being written.
+RocksDB never rewrites its table files), applies the change (bulk-loaded table files, no
+write-ahead log left behind), and only then replaces `CURRENT` atomically; once a generation
+holds many table files, the next write rewrites it whole instead, compacted. A killed or
+failed write therefore leaves `CURRENT` on the previous, intact generation, and readers
+never open a database that is being written.
 One writer at a time holds `LOCK`; a second gets `StoreBusy` at once, or waits if asked.
 A writer may take the lock before its slow work (`with store.writing(): ...`), so a second
 writer learns at once that the store is busy rather than after reading every file.
@@ -32,6 +34,11 @@ _LOCK = "LOCK"
 _MARK = "claimgraph-store"  # file that marks a folder as a claimgraph store
 _GEN = "gen-"
 _KEEP_OLD = 1  # previous generations kept for readers that still have them open
+#: Table files beyond which a write rewrites its generation compacted. Each bulk write adds
+#: a few files (pyoxigraph 0.5's optimize() does not merge them) and thousands slow every
+#: open and copy; rewriting only then keeps small commits cheap.
+COMPACT_FILES = 1024
+_NOT_COPIED = shutil.ignore_patterns("LOG.old.*")  # RocksDB's old info logs pile up otherwise
 
 
 class StoreError(Exception):
@@ -57,13 +64,17 @@ def to_ox(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_ox_quads(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
-    for s, p, o, g in quads:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
+def to_ox_quads(quads: Iterable[tuple | ox.Quad]) -> Iterator[ox.Quad]:
+    """pyoxigraph quads from rdflib (s, p, o, g) tuples; pyoxigraph quads pass through."""
+    for q in quads:
+        yield q if isinstance(q, ox.Quad) else ox.Quad(*map(to_ox, q))
 
 
 class DiskStore:
     """A claimgraph store folder. Cheap to construct; databases are opened per use."""
+
+    #: replace_graphs takes pyoxigraph Quads as they are: ingest builds them directly.
+    native_quads = True
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE):
         self.path = Path(path)
@@ -171,10 +182,10 @@ class DiskStore:
 
     _lock = writing
 
-    def replace_graphs(
-        self, graphs: dict[URIRef, list[tuple]], remove: Iterable[URIRef] = ()
-    ) -> None:
+    def replace_graphs(self, graphs: dict[URIRef, list], remove: Iterable[URIRef] = ()) -> None:
         """Atomically replace the named graphs in `graphs` and drop those in `remove`.
+
+        Quads are rdflib (s, p, o, g) tuples or pyoxigraph Quads (the fast path).
 
         Either every change is visible afterwards or none is, even if the process is killed.
         """
@@ -186,20 +197,27 @@ class DiskStore:
             for leftover in (new, tmp):
                 if leftover.exists():
                     shutil.rmtree(leftover)
-            if old is not None:
-                shutil.copytree(old, tmp, copy_function=_link_or_copy)
+            names = [to_ox(n) for n in list(graphs) + list(remove)]
+            rewrite = old is not None and _table_files(old) > COMPACT_FILES
+            if old is not None and not rewrite:
+                shutil.copytree(old, tmp, copy_function=_link_or_copy, ignore=_NOT_COPIED)
             db = ox.Store(str(tmp))
             try:
-                for name in list(graphs) + list(remove):
-                    db.remove_graph(to_ox(name))
+                if rewrite:  # a fresh, compacted copy of what stays
+                    drop = set(names)
+                    source = ox.Store.read_only(str(old))
+                    db.bulk_extend(q for q in source if q.graph_name not in drop)
+                    del source
+                else:
+                    for name in names:
+                        db.remove_graph(name)
                 for name in graphs:
                     db.add_graph(to_ox(name))
                 # One bulk load for all graphs (each call builds and ingests its own table
                 # files); it skips transactions, which is safe: this generation stays private
                 # until the rename below makes it live.
                 db.bulk_extend(to_ox_quads(q for quads in graphs.values() for q in quads))
-                db.flush()
-                db.optimize()
+                db.flush()  # removals leave the write-ahead log for table files: opens stay fast
             finally:
                 del db
             os.rename(tmp, new)
@@ -233,6 +251,10 @@ def _flock(fd: int, path: Path, deadline: float | None, wait: float | None) -> N
                     f"store {path} is busy: another claimgraph process is writing to it ({advice})"
                 ) from None
         time.sleep(0.2)
+
+
+def _table_files(folder: Path) -> int:
+    return sum(1 for _ in folder.glob("*.sst"))
 
 
 def _link_or_copy(src: str, dst: str) -> None:

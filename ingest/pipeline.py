@@ -1,8 +1,11 @@
-"""Ingest: files -> Documents -> spaCy -> Extractions -> one atomic write to the store.
+"""Ingest: files -> Documents -> spaCy -> Extractions -> atomic writes to the store, in batches.
 
 Unchanged files (same content hash as in the store) are skipped; changed files replace
 their named graph; unreadable files are reported one line each and the rest goes on.
-Nothing is written until every document is processed, and then in one transaction.
+Documents are committed a batch at a time (each document's graph whole, the store
+consistent at every commit) and released, so memory does not grow with the corpus and
+a killed ingest keeps its committed batches. People and labels are resolved across every
+document of the ingest; the final graph equals a one-batch ingest of the same files.
 Every failure of one document (unreadable, unparsable, over its time budget) is that
 document's one line in the summary. The store's write lock is taken before any work, so a
 second writer learns at once that the store is busy.
@@ -11,8 +14,10 @@ second writer learns at once that the store is busy.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -25,7 +30,8 @@ from tqdm import tqdm
 
 from claimgraph.graph import catalog
 from claimgraph.graph.identity import document_iri, shown
-from claimgraph.graph.model import Document, Extraction
+from claimgraph.graph.model import Document, Extraction, Node
+from claimgraph.graph.namespaces import base_iri
 from claimgraph.graph.rdf import Run, document_quads
 from claimgraph.ingest.discover import discover
 from claimgraph.ingest.extract import extract_document
@@ -33,12 +39,15 @@ from claimgraph.ingest.markers import mask_footnote_markers, mask_long_runs
 from claimgraph.ingest.nlp import DocumentParser, ParseFailed, load_nlp
 from claimgraph.ingest.passages import split_passages
 from claimgraph.ingest.readers import ReadError, read_document
+from claimgraph.ingest.resolve import _apply as _apply_renames
 from claimgraph.ingest.resolve import resolve_people, unify_labels
 from claimgraph.ingest.rules import Rules, load_rules
 
 VERSION = "0.1.0"
 #: Seconds one document may take (reading plus extraction) before it is skipped.
 DEFAULT_DOC_SECONDS = 60.0
+#: Documents per commit: a killed ingest keeps every batch it committed.
+DEFAULT_BATCH = 100
 
 
 @dataclass
@@ -114,18 +123,26 @@ def time_budget(seconds: float) -> Iterator[None]:
 
 def read_all(paths: list[Path], summary: IngestSummary) -> list[Document]:
     """Read every supported file under `paths`; problems go to the summary, one line each."""
+    return read_files(discover_files(paths, summary), summary)
+
+
+def discover_files(paths: list[Path], summary: IngestSummary) -> list[tuple[Path, str]]:
+    """The supported files under `paths` as (path, name); problems go to the summary."""
     files, problems = discover(paths)
     summary.problems.extend(problems)
     summary.failed += sum(1 for p in problems if not p.startswith("no supported files"))
+    return files
+
+
+def read_files(files: list[tuple[Path, str]], summary: IngestSummary) -> list[Document]:
+    """Read the given files; each unreadable one is one line in the summary."""
     budget = doc_seconds()
     docs = []
     for path, name in files:
         started = time.perf_counter()
         try:
             with time_budget(budget):
-                doc = read_document(path, name)
-                doc.plain = mask_long_runs(mask_footnote_markers(doc.nlp_text))
-                doc.passages = split_passages(doc.text)
+                doc = read_one(path, name)
         except ReadError as exc:
             problem = str(exc)
         except DocumentTimeout:
@@ -143,6 +160,14 @@ def read_all(paths: list[Path], summary: IngestSummary) -> list[Document]:
     return docs
 
 
+def read_one(path: Path, name: str) -> Document:
+    """One file as a Document with its language-processing text and passages."""
+    doc = read_document(path, name)
+    doc.plain = mask_long_runs(mask_footnote_markers(doc.nlp_text))
+    doc.passages = split_passages(doc.text)
+    return doc
+
+
 def extract_all(
     docs: list[Document],
     rules: Rules,
@@ -155,11 +180,7 @@ def extract_all(
     With a summary, a document that fails or overruns its budget is reported there and
     skipped; without one (scripts, tests) the failure is raised.
     """
-    nlp = load_nlp()
-    budget = doc_seconds()
-    out = []
-    texts = ([d.nlp_text[s:e] for s, e in d.passages] for d in docs)
-    with DocumentParser(nlp, jobs) as parser:  # workers fork before the progress bar's thread
+    with DocumentParser(load_nlp(), jobs) as parser:  # workers fork before the bar's thread
         bar = tqdm(
             total=sum(len(d.passages) for d in docs),
             unit="passage",
@@ -167,20 +188,31 @@ def extract_all(
             file=sys.stderr,
             desc="reading",
         )
-        for d, parsed in zip(docs, parser.parse_all(texts), strict=True):
-            bar.update(len(d.passages))
-            if isinstance(parsed, ParseFailed):
-                problem = f"language processing failed ({parsed})"
-            else:
-                left = budget - (summary.spent.get(d.name, 0.0) if summary else 0.0)
-                problem = _extract_one(d, parsed, rules, out, max(left, 0.001) if budget else 0)
-            if problem is None:
-                continue
-            if summary is None:
-                raise RuntimeError(f"{d.name}: {problem}")
-            summary.problems.append(f"{shown(d.name)}: {problem}")
-            summary.failed += 1
+        out = extract_with(parser, docs, rules, summary, bar)
         bar.close()
+    return out
+
+
+def extract_with(
+    parser: DocumentParser, docs: list[Document], rules: Rules, summary, bar
+) -> list[tuple[Document, Extraction]]:
+    """`extract_all` on an open parser: the per-batch step of a streamed ingest."""
+    budget = doc_seconds()
+    out: list[tuple[Document, Extraction]] = []
+    texts = ([d.nlp_text[s:e] for s, e in d.passages] for d in docs)
+    for d, parsed in zip(docs, parser.parse_all(texts), strict=True):
+        bar.update(len(d.passages))
+        if isinstance(parsed, ParseFailed):
+            problem = f"language processing failed ({parsed})"
+        else:
+            left = budget - (summary.spent.get(d.name, 0.0) if summary else 0.0)
+            problem = _extract_one(d, parsed, rules, out, max(left, 0.001) if budget else 0)
+        if problem is None:
+            continue
+        if summary is None:
+            raise RuntimeError(f"{d.name}: {problem}")
+        summary.problems.append(f"{shown(d.name)}: {problem}")
+        summary.failed += 1
     return out
 
 
@@ -210,53 +242,211 @@ def ingest(
     progress: bool = True,
     force: bool = False,
     wait: float | None = 0,
+    batch: int = DEFAULT_BATCH,
+    engine=None,
 ) -> IngestSummary:
-    """Ingest files and folders into `store` (a DiskStore or MemoryStore).
+    """Ingest files and folders into `store` (a DiskStore, MemoryStore or remote store).
 
+    Documents are committed `batch` at a time, so a killed ingest keeps what it committed.
+    `engine` extracts (default: this machine, `jobs` processes; see ingest.distributed).
     The store's write lock is held from the start: StoreBusy at once if another process
     is writing, or after waiting `wait` seconds (None: as long as it takes).
     """
+    engine = engine or LocalEngine(jobs, progress)
     with store.writing(wait):
-        return _ingest([Path(p) for p in paths], store, rules_file, jobs, progress, force)
+        return _ingest([Path(p) for p in paths], store, rules_file, force, max(1, batch), engine)
 
 
-def _ingest(paths, store, rules_file, jobs, progress, force) -> IngestSummary:
+def _ingest(paths, store, rules_file, force, batch, engine) -> IngestSummary:
     started = time.perf_counter()
     summary = IngestSummary()
     rules = load_rules(rules_file)
-    docs = read_all(paths, summary)
+    files = discover_files(paths, summary)
     ds = store.dataset()
     known = catalog.documents(ds)
-    todo = []
-    for d in docs:
-        old = known.get(d.name)
-        # a document stored under an older IRI scheme is read again, and so re-keyed
-        if old is not None and old.sha256 == d.sha256 and not force and _current(old):
-            summary.unchanged += 1
-        else:
-            todo.append(d)
-    if todo:
-        results = extract_all(todo, rules, jobs, progress, summary)
-        resolve_people([ex for _d, ex in results], catalog.people(ds))
-        unify_labels([ex for _d, ex in results], catalog.labels(ds))
-        run = Run.now(VERSION)
-        graphs, stale = {}, []
-        for d, ex in results:
-            graphs[document_iri(d.name)] = document_quads(d, ex, run)
-            old = known.get(d.name)
-            if old is not None and not _current(old):
-                stale.append(old.iri)
-            summary.documents += 1
-            summary.names.append(d.name)
-            summary.passages += len(d.passages)
-            summary.words += len(d.text.split())
-            summary.nodes.update(n.kind for n in ex.nodes.values())
-            summary.edges.update(e.relation for e in ex.edges)
-        del ds
-        if graphs:
-            store.replace_graphs(graphs, remove=[g for g in stale if g not in graphs])
+    # a document stored under an older IRI scheme is read again, and so re-keyed
+    skip = {} if force else {n: i.sha256 for n, i in known.items() if _current(i)}
+    resolver = Resolver(catalog.people(ds), catalog.labels(ds))
+    del ds
+    chunks = [files[i : i + batch] for i in range(0, len(files), batch)]
+    with (
+        tempfile.TemporaryDirectory(prefix="claimgraph-ingest-") as spill,
+        engine.open(rules, summary) as batches,
+    ):
+        writer = BatchWriter(store, known, resolver, Path(spill), summary, batch)
+        for results in batches(chunks, skip):
+            writer.commit(results)
+        writer.settle()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class LocalEngine:
+    """Reads here and parses with spaCy on `jobs` processes of our own pool."""
+
+    def __init__(self, jobs: int = 1, progress: bool = True):
+        self.jobs = jobs
+        self.progress = progress
+
+    @contextmanager
+    def open(self, rules: Rules, summary: IngestSummary):
+        with DocumentParser(load_nlp(), self.jobs) as parser:  # fork before the bar's thread
+            bar = tqdm(
+                unit="passage", disable=not self.progress or None, file=sys.stderr, desc="reading"
+            )
+
+            def batches(chunks, skip: dict[str, str]):
+                for chunk in chunks:
+                    docs = read_files(chunk, summary)
+                    todo = [d for d in docs if skip.get(d.name) != d.sha256]
+                    summary.unchanged += len(docs) - len(todo)
+                    yield extract_with(parser, todo, rules, summary, bar)
+
+            try:
+                yield batches
+            finally:
+                bar.close()
+
+
+@dataclass
+class _Stub:
+    """What cross-document resolution needs of one document: light copies of its nodes."""
+
+    nodes: list[Node]
+    refs: frozenset[str]  # every key the document's nodes and edges name
+
+
+def _stub(ex: Extraction) -> _Stub:
+    nodes = [
+        Node(n.kind, n.key, n.label, mentions=list(n.mentions) if n.kind == "Person" else [])
+        for n in ex.nodes.values()
+    ]
+    for light, n in zip(nodes, ex.nodes.values(), strict=True):
+        light.text = n.text
+    refs = set(ex.nodes)
+    for n in ex.nodes.values():
+        refs.update(n.authors, n.about)
+    for e in ex.edges:
+        refs.update((e.source, e.target))
+    return _Stub(nodes, frozenset(refs))
+
+
+@dataclass
+class Resolution:
+    """People renames and one label per node for a set of documents (see ingest.resolve)."""
+
+    renames: dict[str, tuple[str, str]]
+    chosen: dict[str, tuple[str, str | None]]
+
+    def apply(self, ex: Extraction) -> None:
+        """Resolve one document's extraction in place, as a one-batch ingest would."""
+        if self.renames:
+            _apply_renames(ex, self.renames)
+        unify_labels([ex], {base_iri() + k: self.chosen[k] for k in ex.nodes})
+
+    def signature(self, stub: _Stub) -> tuple:
+        """What this resolution does to a document: equal signatures, equal quads."""
+        renamed = tuple((k, self.renames[k]) for k in sorted(stub.refs) if k in self.renames)
+        final = sorted({self.renames.get(n.key, (n.key,))[0] for n in stub.nodes})
+        return bool(self.renames), renamed, tuple((k, self.chosen.get(k)) for k in final)
+
+
+class Resolver:
+    """Cross-document resolution over every document of an ingest, batch after batch.
+
+    Keeps only light stubs, so resolving after each batch gives the documents committed so
+    far exactly what a one-batch ingest of them would; `BatchWriter.settle` rewrites the
+    few whose resolution later documents changed.
+    """
+
+    def __init__(self, people: dict, labels: dict):
+        self.people, self.labels = people, labels
+        self.stubs: list[_Stub] = []
+
+    def add(self, ex: Extraction) -> _Stub:
+        stub = _stub(ex)
+        self.stubs.append(stub)
+        return stub
+
+    def resolve(self) -> Resolution:
+        copies, pairs = [], []
+        for stub in self.stubs:
+            ex = Extraction()
+            for n in stub.nodes:
+                copy = Node(n.kind, n.key, n.label, mentions=list(n.mentions), text=n.text)
+                ex.nodes[copy.key] = copy
+                if n.kind == "Person":
+                    pairs.append((n.key, copy))
+            copies.append(ex)
+        resolve_people(copies, self.people)
+        renames = {k: (n.key, n.label) for k, n in pairs if n.key != k}
+        chosen = {k.removeprefix(base_iri()): v for k, v in self.labels.items()}
+        for ex in copies:
+            for n in ex.nodes.values():
+                chosen.setdefault(n.key, (n.label, n.text))
+        return Resolution(renames, chosen)
+
+
+@dataclass
+class _Committed:
+    spill: Path
+    stub: _Stub
+    signature: tuple
+
+
+class BatchWriter:
+    """Commits each batch as one store write and releases it; settles renames at the end."""
+
+    def __init__(self, store, known: dict, resolver: Resolver, spill: Path, summary, batch: int):
+        self.store, self.known, self.resolver = store, known, resolver
+        self.spill, self.summary, self.batch = spill, summary, batch
+        self.run = Run.now(VERSION)
+        self.native = getattr(store, "native_quads", False)  # pyoxigraph Quads, no rdflib
+        self.done: list[_Committed] = []
+
+    def commit(self, results: list[tuple[Document, Extraction]]) -> None:
+        """Write one batch (each document's graph whole) and drop the caller's results."""
+        if not results:
+            return
+        stubs = [self.resolver.add(ex) for _d, ex in results]
+        resolution = self.resolver.resolve()
+        graphs, stale = {}, []
+        for (d, ex), stub in zip(results, stubs, strict=True):
+            path = self.spill / f"{len(self.done)}.pickle"
+            path.write_bytes(pickle.dumps((d, ex), protocol=pickle.HIGHEST_PROTOCOL))
+            resolution.apply(ex)
+            graphs[document_iri(d.name)] = document_quads(d, ex, self.run, self.native)
+            self.done.append(_Committed(path, stub, resolution.signature(stub)))
+            old = self.known.get(d.name)
+            if old is not None and not _current(old):
+                stale.append(old.iri)
+            self._count(d, ex)
+        results.clear()
+        self.store.replace_graphs(graphs, remove=[g for g in stale if g not in graphs])
+
+    def _count(self, d: Document, ex: Extraction) -> None:
+        s = self.summary
+        s.documents += 1
+        s.names.append(d.name)
+        s.passages += len(d.passages)
+        s.words += len(d.text.split())
+        s.nodes.update(n.kind for n in ex.nodes.values())
+        s.edges.update(e.relation for e in ex.edges)
+
+    def settle(self) -> None:
+        """Rewrite the committed documents that later batches resolve differently."""
+        if not self.done:
+            return
+        final = self.resolver.resolve()
+        stale = [c for c in self.done if final.signature(c.stub) != c.signature]
+        for i in range(0, len(stale), self.batch):
+            graphs = {}
+            for c in stale[i : i + self.batch]:
+                d, ex = pickle.loads(c.spill.read_bytes())
+                final.apply(ex)
+                graphs[document_iri(d.name)] = document_quads(d, ex, self.run, self.native)
+                c.signature = final.signature(c.stub)
+            self.store.replace_graphs(graphs)
 
 
 def _current(info: catalog.DocumentInfo) -> bool:

@@ -22,6 +22,24 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=1, help="processes for spaCy (2 uses both cores)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where extraction runs: this machine (--jobs processes) or a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786); default: a local cluster on every core",
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=None,
+        metavar="N",
+        help="documents per commit (default 100); a killed ingest keeps its committed batches",
+    )
     parser.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument(
@@ -41,7 +59,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from claimgraph.ingest.pipeline import ingest
+    from claimgraph.ingest.pipeline import DEFAULT_BATCH, ingest
     from claimgraph.ingest.rules import RulesError, load_rules
 
     if args.explain:
@@ -53,6 +71,15 @@ def run(args) -> int:
         raise UserError("give at least one PATH (a file or folder) to ingest")
     if args.jobs < 1:
         raise UserError("--jobs must be 1 or more")
+    if args.batch is not None and args.batch < 1:
+        raise UserError("--batch must be 1 or more")
+    if args.scheduler and args.engine != "dask":
+        raise UserError("--scheduler needs --engine dask")
+    engine = None
+    if args.engine == "dask":
+        from claimgraph.ingest.distributed import DaskEngine
+
+        engine = DaskEngine(args.scheduler, progress=not args.quiet)
     store = open_store(args)
     try:
         summary = ingest(
@@ -63,6 +90,8 @@ def run(args) -> int:
             progress=not args.quiet,
             force=args.force,
             wait=None if args.wait < 0 else args.wait,
+            batch=args.batch or DEFAULT_BATCH,
+            engine=engine,
         )
     except RulesError as exc:
         raise UserError(str(exc)) from None
