@@ -16,6 +16,19 @@ def add_store_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_wait_argument(parser: argparse.ArgumentParser) -> None:
+    """--wait [SECONDS]: wait for another writer instead of failing at once (-1: no limit)."""
+    parser.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=-1.0,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another process is writing to the store, wait for it (for up to SECONDS)",
+    )
+
+
 def store_at(location: str):
     """A DiskStore for a folder, a RemoteStore for an http(s):// URL (credentials from
     CLAIMGRAPH_STORE_USER/CLAIMGRAPH_STORE_PASSWORD or ~/.netrc, never the URL)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from claimgraph.commands._store import add_store_argument, open_store
+from claimgraph.commands._store import add_store_argument, add_wait_argument, open_store
 from claimgraph.errors import UserError
 
 NAME = "ingest"
@@ -42,15 +42,7 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--force", action="store_true", help="re-read files even if unchanged")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument(
-        "--wait",
-        nargs="?",
-        type=float,
-        const=-1.0,
-        default=0.0,
-        metavar="SECONDS",
-        help="if another process is writing to the store, wait for it (for up to SECONDS)",
-    )
+    add_wait_argument(parser)
     parser.add_argument(
         "--explain",
         action="store_true",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimgraph.commands._store import add_store_argument, open_store
+from claimgraph.commands._store import add_store_argument, add_wait_argument, open_store
 from claimgraph.errors import UserError
 
 NAME = "remove"
@@ -14,15 +14,7 @@ def add_arguments(parser) -> None:
         "files", nargs="+", metavar="FILE", help="document name or path as ingested"
     )
     add_store_argument(parser)
-    parser.add_argument(
-        "--wait",
-        nargs="?",
-        type=float,
-        const=-1.0,
-        default=0.0,
-        metavar="SECONDS",
-        help="if another process is writing, wait for it (for up to SECONDS)",
-    )
+    add_wait_argument(parser)
 
 
 def run(args) -> int:
