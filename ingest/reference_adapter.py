@@ -74,7 +74,7 @@ def _names(names: list[str], raw: str) -> list[str]:
     single = [len(n.split()) == 1 for n in out]
     if len(out) >= 2 and all(single) and len(out) % 2 == 0 and "," in raw:  # "Lee, Ann and Ng, Bo"
         return [f"{out[i + 1]} {out[i]}" for i in range(0, len(out), 2)]
-    if len(out) >= 2 and all(single[:-1]) and not single[-1]:  # "Roy and Zhores Medvedev"
+    if len(out) >= 2 and all(single[:-1]) and not single[-1]:  # "Ann and Bo Lund"
         family = out[-1].split()[-1]
         return [f"{n} {family}" for n in out[:-1]] + [out[-1]]
     return out
