@@ -8,6 +8,7 @@ DIR/arguments/ (or DIR itself with --what arguments). References: AnyStyle -> DI
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -57,6 +58,10 @@ def run(args) -> int:
     if not root.is_dir():
         raise UserError(f"corpora folder not found: {root}")
     out = Path(args.output)
+    if args.what in ("arguments", "all") and importlib.util.find_spec("sklearn") is None:
+        raise UserError(
+            "training the argument model needs scikit-learn: pip install 'claimgraph[train]'"
+        )
     if args.what in ("arguments", "all"):
         target = out if args.what == "arguments" else out / "arguments"
         cache = Path(args.cache) if args.cache else None
