@@ -137,6 +137,14 @@ def is_person_name(p: ParsedPassage, c1: int, name: str, surnames: set[str]) -> 
     return len(name.split()) >= 2 and all(w[:1].isupper() for w in name.split())
 
 
+def possessor(p: ParsedPassage, own_end: int, surnames: set[str]) -> tuple[int, str] | None:
+    """(start, name) of the person whose possessive ends at local char `own_end`, if a person."""
+    nb = name_before(p, own_end)
+    if nb is None or not is_person_name(p, own_end, nb[1], surnames):
+        return None
+    return nb
+
+
 def after_title(p: ParsedPassage, end: int) -> tuple[list[str], str | None, int]:
     """Author and year written right after a title: "by Name", "(Name, 2001)", "(2001)"."""
     text = p.text

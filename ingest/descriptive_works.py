@@ -14,9 +14,8 @@ from claimgraph.ingest.authorship import (
     NAME_OK,
     NOT_NAME,
     clean_name,
-    is_person_name,
-    name_before,
     person_near,
+    possessor,
 )
 from claimgraph.ingest.work_candidates import Finder, Found, Free, ParsedPassage
 
@@ -71,9 +70,8 @@ def scan_possessed(finder: Finder, p: ParsedPassage, free: Free) -> None:
     for m in _POSS_DESC.finditer(p.text):
         if not free(m.start()):
             continue
-        own_end = m.start() + len(m.group("own"))
-        nb = name_before(p, own_end)
-        if nb is None or not is_person_name(p, own_end, nb[1], finder.person_surnames):
+        nb = possessor(p, m.start() + len(m.group("own")), finder.person_surnames)
+        if nb is None:
             continue
         mods = m.group("mods").split()
         if any(w in ("own", "other", "many", "several", "few", "various") for w in mods):

@@ -14,10 +14,9 @@ import re
 from claimgraph.ingest.authorship import (
     NAME_OK,
     clean_name,
-    is_person_name,
-    name_before,
     owner_or_near,
     person_near,
+    possessor,
 )
 from claimgraph.ingest.title_scan import emit, list_rest, run_ok, title_at
 from claimgraph.ingest.work_candidates import Finder, Free, ParsedPassage
@@ -236,9 +235,8 @@ def scan_possessives(finder: Finder, p: ParsedPassage, free: Free) -> None:
     for m in _POSSESSIVE.finditer(p.text):
         if not free(m.start()):
             continue
-        own_end = m.start() + len(m.group("own"))
-        nb = name_before(p, own_end)
-        if nb is None or not is_person_name(p, own_end, nb[1], finder.person_surnames):
+        nb = possessor(p, m.start() + len(m.group("own")), finder.person_surnames)
+        if nb is None:
             continue
         t = title_at(finder, p, m.end())
         if t is None:
