@@ -43,6 +43,7 @@ class Node:
     text: str | None = None  # claim: the statement as stated
     about: list[str] = field(default_factory=list)  # keys of nodes a claim is about
     work: str | None = None  # claim: key of the work it appears in
+    identifiers: list[str] = field(default_factory=list)  # work: DOI and web address, as IRIs
     confidence: float = 1.0
     rule: str = ""  # extractor rule that made the node
 

@@ -23,6 +23,7 @@ Quad = tuple  # (subject, predicate, object, graph) of rdflib terms
 EXTRACTOR = "claimgraph-rules"
 QUOTE_CONTEXT = 32  # characters of prefix/suffix kept beside an exact quote
 _OX_DECIMAL = ox.NamedNode(str(XSD.decimal))
+DOI_RESOLVER = "https://doi.org/"
 MAX_NODE_MENTIONS = 3  # prov:wasDerivedFrom links kept per node (all offsets stay in claims)
 
 
@@ -129,6 +130,9 @@ def _node_triples(b: _Builder, node: Node) -> None:
     if node.date:
         prop = SCHEMA.datePublished if node.kind == "Work" else SCHEMA.startDate
         b.add(s, prop, b.lit(node.date))
+    for ident in node.identifiers:  # a DOI as its resolver IRI; any other address is the url
+        prop = SCHEMA.identifier if ident.startswith(DOI_RESOLVER) else SCHEMA.url
+        b.add(s, prop, URIRef(ident))
     if node.kind == "Claim":
         b.add(s, SCHEMA.text, b.lit(node.text or node.label))
         b.add(s, CG.confidence, b.confidence(node.confidence))

@@ -104,6 +104,7 @@ def add_work_nodes(state: DocState) -> None:
                 subtype=w.subtype,
                 authors=authors,
                 date=w.year,
+                identifiers=list(w.identifiers),
                 confidence=w.confidence,
                 rule=w.rule,
             )

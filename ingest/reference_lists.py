@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from claimgraph.ingest.authorship import NAME_OK, NOT_NAME, clean_name, surname
+from claimgraph.ingest.identifiers import entry_identifiers
 from claimgraph.ingest.reference_adapter import (
     reference_from_tagger,
     tagged_reference,
@@ -208,6 +209,7 @@ def from_reference(
         year=ref.year,
         subtype=ref.subtype,
         publisher=ref.publisher,
+        identifiers=entry_identifiers(finder.text[cs:ce]),
         strong=True,
         confidence=confidence,
     )

@@ -118,6 +118,7 @@ class Found:
     year: str | None = None
     subtype: str | None = None
     publisher: str | None = None
+    identifiers: list[str] = field(default_factory=list)  # DOI and URL of an entry, as IRIs
     title: str | None = None  # display text if not the span's text
     confidence: float = 0.0
     is_subject: bool = False

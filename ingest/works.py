@@ -51,6 +51,7 @@ class WorkMention:
     confidence: float
     is_subject: bool = False  # the document is about this work
     aliases: list[str] = field(default_factory=list)  # other titles seen for it here
+    identifiers: list[str] = field(default_factory=list)  # DOI and URL IRIs from its entry
 
 
 #: Passage scanners in the order they run (earlier candidates win ties when merging).
@@ -162,6 +163,7 @@ def _best_per_span(found: list[Found]) -> list[Found]:
                 f.authors = f.authors or old.authors
                 f.year = f.year or old.year
                 f.subtype = f.subtype or old.subtype
+                f.identifiers = f.identifiers or old.identifiers
                 f.is_subject = f.is_subject or old.is_subject
                 f.aliases = f.aliases or old.aliases
             best[key] = f
@@ -169,6 +171,7 @@ def _best_per_span(found: list[Found]) -> list[Found]:
             old.authors = old.authors or f.authors
             old.year = old.year or f.year
             old.subtype = old.subtype or f.subtype
+            old.identifiers = old.identifiers or f.identifiers
             old.aliases = old.aliases or f.aliases
     return sorted(best.values(), key=lambda f: (f.start, -(f.end - f.start)))
 
@@ -271,6 +274,7 @@ def _mentions(finder: Finder, groups: dict[str, list[Found]]) -> list[WorkMentio
         year = next((f.year for f in by_conf if f.year), None)
         subtype = next((f.subtype for f in by_conf if f.subtype), None)
         publisher = next((f.publisher for f in fs if f.publisher), None)
+        identifiers = sorted({i for f in fs for i in f.identifiers})
         subject = any(f.is_subject for f in fs) or bool(
             doc_title and len(display.split()) >= 2 and _fold(display.split(":")[0]) in doc_title
         )
@@ -293,6 +297,7 @@ def _mentions(finder: Finder, groups: dict[str, list[Found]]) -> list[WorkMentio
                     confidence=round(max(f.confidence, 0.0), 3),
                     is_subject=subject,
                     aliases=aliases,
+                    identifiers=identifiers,
                 )
             )
     out.sort(key=lambda w: (w.start, w.end))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 
+import pyoxigraph as ox
 import pytest
 
 from claimgraph import open_store
 from claimgraph.graph.model import Document
+from claimgraph.ingest.identifiers import entry_identifiers
 from claimgraph.ingest.intext_citations import find_citations, resolve_citations
 from claimgraph.ingest.markers import mask_footnote_markers
 from claimgraph.ingest.nlp import load_nlp
@@ -167,6 +169,50 @@ def test_the_doi_is_kept_on_the_tagged_reference():
     ref = reference_from_tagger(line, parse_reference(line))
     assert isinstance(ref, TaggedReference)
     assert ref.doi == "10.1234/cr.2011.14"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "Okafor, N. (2011). Tidal archives. Coastal Review, 14(2). https://doi.org/10.1234/CR.2011.14.",
+            ["https://doi.org/10.1234/cr.2011.14"],
+        ),
+        ("Ruiz, P. Salt (1999), doi:10.5555/salt-1; see also", ["https://doi.org/10.5555/salt-1"]),
+        (
+            "Dunmore, E. Harbour notes (online at https://example.org/notes_(2)).",
+            ["https://example.org/notes_(2)"],
+        ),
+        ("Iqbal, S. Quays. https://example.org/a{b}|c", ["https://example.org/a"]),
+        ("Marsh, T. Tides rose 10.5 per cent in 1990.", []),
+    ],
+)
+def test_a_reference_entry_gives_its_doi_and_address_as_valid_iris(entry, expected):
+    found = entry_identifiers(entry)
+    assert found == expected
+    for value in found:
+        ox.NamedNode(value)  # raises on an invalid IRI
+
+
+def test_a_work_read_from_a_reference_list_carries_its_doi_and_url_in_the_graph(tmp_path):
+    (tmp_path / "tides.txt").write_text(
+        "Tides and their critics\n\nOkafor argues that tides follow the moon.\n\nReferences\n\n"
+        "Okafor, N. (2011). Tidal archives of the north. Coastal Review, 14(2), 101-119. "
+        "https://doi.org/10.1234/cr.2011.14\n"
+        "Ruiz, P. (2005). Waves without moons. Harbour Press. https://example.org/waves\n",
+        encoding="utf-8",
+    )
+    store = open_store(None)
+    ingest([tmp_path / "tides.txt"], store, progress=False)
+    rows = store.dataset().query(
+        "PREFIX schema: <https://schema.org/> SELECT ?l ?p ?v WHERE { ?w a schema:CreativeWork ; "
+        "rdfs:label ?l ; ?p ?v FILTER(?p IN (schema:identifier, schema:url)) }"
+    )
+    got = {(str(r.l), str(r.p).rsplit("/", 1)[-1], str(r.v)) for r in rows}
+    assert got == {
+        ("Tidal archives of the north", "identifier", "https://doi.org/10.1234/cr.2011.14"),
+        ("Waves without moons", "url", "https://example.org/waves"),
+    }
 
 
 @pytest.mark.parametrize(
