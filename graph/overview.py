@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from claimgraph.graph import analysis
 from claimgraph.graph.display import display_text
@@ -27,6 +28,10 @@ OVERVIEW_NODES = 60
 EVIDENCE_PER_SEED = 8
 LABEL_CHARS = 30
 PANEL_EVIDENCE = 25
+LABEL_MAX_WIDTH = 150.0  # vis-network widthConstraint of a node's label, screen units
+CHAR_WIDTH = 10.5  # average width of a character at the overview's 19-unit font
+LINE_HEIGHT = 23.0
+NODE_BOX = 30.0  # the node's own shape above its label
 BOX = (1500.0, 1000.0)  # screen units the overview is stretched to (about 1 zoom on a laptop)
 _VIS = Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
@@ -139,7 +144,8 @@ def _panel(G: nx.MultiDiGraph, node: str) -> dict:
 def _data(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> dict:
     rank = importance(H)
     top = max(rank.values(), default=1) or 1
-    pos = _fit(layout(H))
+    labels = {n: _short(d.get("label", n), LABEL_CHARS) for n, d in H.nodes(data=True)}
+    pos = declutter(_fit(layout(H)), labels)
     nodes = []
     for n, d in H.nodes(data=True):
         kind = d.get("type", "Document")
@@ -148,7 +154,7 @@ def _data(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> dict:
         nodes.append(
             {
                 "id": str(n),
-                "label": _short(d.get("label", n), LABEL_CHARS),
+                "label": labels[n],
                 "shape": shape,
                 "color": colour,
                 "value": 1 + 20 * math.sqrt(rank.get(n, 0) / top),
@@ -188,6 +194,50 @@ def _fit(pos: dict, width: float = BOX[0], height: float = BOX[1]) -> dict:
     return {n: ((x - min(xs)) * sx, (y - min(ys)) * sy) for n, (x, y) in pos.items()}
 
 
+def _label_box(label: str) -> tuple[float, float]:
+    """Width and height, in screen units, of a node with its label wrapped under it (at the
+    overview's font size and width limit)."""
+    per_line = int(LABEL_MAX_WIDTH / CHAR_WIDTH)
+    words, lines, line = label.split(), 1, 0
+    for w in words:
+        if line and line + 1 + len(w) > per_line:
+            lines, line = lines + 1, len(w)
+        else:
+            line += len(w) + (1 if line else 0)
+    width = min(LABEL_MAX_WIDTH, CHAR_WIDTH * max(len(label), 1)) + 8
+    return max(width, NODE_BOX), NODE_BOX + lines * LINE_HEIGHT
+
+
+def declutter(pos: dict, labels: dict, rounds: int = 300) -> dict:
+    """Positions moved apart, inside the box they span, until no two nodes' label boxes
+    overlap (or `rounds` pass): each round pushes every overlapping pair apart along the axis
+    where they overlap least. A spring layout packs dense clusters tighter than their labels."""
+    nodes = list(pos)
+    if len(nodes) < 2:
+        return pos
+    xy = np.array([pos[n] for n in nodes], dtype=float)
+    wh = np.array([_label_box(labels.get(n, "")) for n in nodes], dtype=float)
+    need = (wh[:, None, :] + wh[None, :, :]) / 2  # centre distance at which boxes just touch
+    rng = np.random.default_rng(0)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        overlap = need - np.abs(delta)
+        hit = (overlap > 0).all(axis=2)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        axis = np.argmin(overlap, axis=2)  # the cheaper way out
+        sign = np.sign(delta) + (delta == 0) * rng.choice([-1.0, 1.0], size=delta.shape)
+        push = np.zeros_like(delta)
+        for k in (0, 1):
+            mask = hit & (axis == k)
+            push[..., k] = np.where(mask, sign[..., k] * (overlap[..., k] / 2 + 1), 0.0)
+        xy += push.sum(axis=1) * 0.5  # half steps: several pairs may push the same node
+        np.clip(xy, low, high, out=xy)  # stay in the box: the first zoom keeps labels legible
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
+
+
 def _json(value: object) -> str:
     """JSON safe inside <script>: no `<`, `>` or `&` can end the element or open a comment."""
     text = json.dumps(value, ensure_ascii=False)
@@ -200,7 +250,7 @@ _OPTIONS = {
     "nodes": {
         "scaling": {"min": 10, "max": 32, "label": {"enabled": False}},
         "font": {"size": 19, "face": "sans-serif", "strokeWidth": 4, "strokeColor": "#ffffff"},
-        "widthConstraint": {"maximum": 150},
+        "widthConstraint": {"maximum": LABEL_MAX_WIDTH},
     },
     "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.6}}, "selectionWidth": 2},
     "interaction": {"hover": True, "tooltipDelay": 150, "keyboard": False},

@@ -294,6 +294,20 @@ def test_the_overview_fits_one_screen_and_leaves_isolated_nodes_out(
             "Object.values(network.getPositions()).map(p => network.canvasToDOM(p))"
         )
         assert all(0 <= p["x"] <= box[0] and 0 <= p["y"] <= box[1] for p in positions)
+        # no label is drawn over another (vis-network's own measure of each drawn label)
+        labels = view.js(
+            "network.body.data.nodes.getIds().map(id => network.body.nodes[id].labelModule.size)"
+        )
+        overlapping = [
+            (i, j)
+            for i, a in enumerate(labels)
+            for j, b in enumerate(labels[:i])
+            if a["left"] < b["left"] + b["width"]
+            and b["left"] < a["left"] + a["width"]
+            and a["top"] < b["top"] + b["height"]
+            and b["top"] < a["top"] + a["height"]
+        ]
+        assert overlapping == []
         assert f"{isolated:,} isolated nodes" in view.page.inner_text("#cg-summary")
         assert view.requests == [] and view.errors == []
         ARTIFACTS.mkdir(exist_ok=True)
