@@ -1,10 +1,12 @@
-"""The "citations" stage: a claim backed by an in-text citation cites the work it points to,
-and that work supports the claim (unless the sentence disputes it).
+"""The "citations" stage: the work an in-text citation points to supports the claim made in
+the citing sentence; when the sentence disputes its source, the claim cites the work instead.
+One edge per link: the document's `cites` edge to the work comes from its list entry, as a
+careful reader records it.
 
 Runs after "claim-nodes" (it needs the Claim node keys and the works' node keys). A
 statement sentence that carries a citation but no claim yet becomes one (rule
 `cited-sentence`, its text without the citation): a sentence the author backs with a source
-is a claim. Rule names on the edges: `in-text-citation` (claim cites work) and
+is a claim. Rule names on the edges: `in-text-citation` (a disputing claim cites the work) and
 `citation-support` (work supports claim), so `claimgraph eval` reports their precision apart.
 """
 
@@ -122,7 +124,9 @@ def _cited_claim(state: DocState, s: Sentence, cuts: list[tuple[int, int]]) -> C
 
 @stage("citations")
 def link_citations(state: DocState) -> None:
-    """In-text citations: the claim cites the listed work, and the work supports the claim."""
+    """In-text citations: the listed work supports the claim that cites it, or, when the
+    sentence disputes its source, the claim cites the work (no second edge for one link: the
+    document's own `cites` edge to the work comes from its list entry)."""
     if not state.works:
         return
     sentences = sorted(state.sentences, key=lambda s: s.start)
@@ -154,21 +158,24 @@ def link_citations(state: DocState) -> None:
             target = state.work_keys.get(fold(w.title))
             if target is None:
                 continue
-            state.extraction.add_edge(
-                Edge(source, "cites", target, s.start, end, CITES_CONFIDENCE, "in-text-citation")
-            )
-            if not disputed:
-                stances.append(
-                    Stance(
-                        f"work:{w.title}",
-                        "supports",
-                        claim,
-                        s.start,
-                        end,
-                        SUPPORT_CONFIDENCE,
-                        "citation-support",
+            if disputed:  # the sentence argues with its source: it cites it, no stance assumed
+                state.extraction.add_edge(
+                    Edge(
+                        source, "cites", target, s.start, end, CITES_CONFIDENCE, "in-text-citation"
                     )
                 )
+                continue
+            stances.append(
+                Stance(
+                    f"work:{w.title}",
+                    "supports",
+                    claim,
+                    s.start,
+                    end,
+                    SUPPORT_CONFIDENCE,
+                    "citation-support",
+                )
+            )
     add_stance_edges(state, stances)
 
 
