@@ -19,6 +19,7 @@ COMMANDS = [
     "export",
     "validate",
     "remove",
+    "review",
     "eval",
     "query",
     "serve",

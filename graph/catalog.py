@@ -48,7 +48,7 @@ def people(ds: Dataset) -> dict[str, tuple[str, list[str]]]:
     out: dict[str, tuple[str, list[str]]] = {}
     for s, label, alt in _rows(
         ds,
-        "SELECT ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT ?a; SEPARATOR='\\u001f') AS ?alts)"
+        "SELECT ?s (SAMPLE(?l) AS ?label) (GROUP_CONCAT(DISTINCT COALESCE(?a, ''); SEPARATOR='\\u001f') AS ?alts)"
         " WHERE { GRAPH ?g { ?s a schema:Person ; rdfs:label ?l OPTIONAL { ?s schema:alternateName ?a } } }"
         " GROUP BY ?s",
     ):

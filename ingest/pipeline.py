@@ -29,6 +29,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from claimgraph.graph import catalog
+from claimgraph.graph.corrections import apply_corrections, load_corrections, raw_catalog
 from claimgraph.graph.identity import document_iri, shown
 from claimgraph.graph.model import Document, Extraction, Node
 from claimgraph.graph.namespaces import base_iri
@@ -266,7 +267,8 @@ def _ingest(paths, store, rules_file, force, batch, engine) -> IngestSummary:
     known = catalog.documents(ds)
     # a document stored under an older IRI scheme is read again, and so re-keyed
     skip = {} if force else {n: i.sha256 for n, i in known.items() if _current(i)}
-    resolver = Resolver(catalog.people(ds), catalog.labels(ds))
+    # names resolve against the raw extraction, so corrections keep their targets' IRIs
+    resolver = Resolver(*raw_catalog(store, catalog.people(ds), catalog.labels(ds)))
     del ds
     chunks = [files[i : i + batch] for i in range(0, len(files), batch)]
     with (
@@ -403,6 +405,8 @@ class BatchWriter:
         self.run = Run.now(VERSION)
         self.native = getattr(store, "native_quads", False)  # pyoxigraph Quads, no rdflib
         self.done: list[_Committed] = []
+        # readers' corrections, applied to every graph written (the write lock is held)
+        self.corrections = load_corrections(store)
 
     def commit(self, results: list[tuple[Document, Extraction]]) -> None:
         """Write one batch (each document's graph whole) and drop the caller's results."""
@@ -422,6 +426,7 @@ class BatchWriter:
                 stale.append(old.iri)
             self._count(d, ex)
         results.clear()
+        graphs = apply_corrections(graphs, self.corrections)
         self.store.replace_graphs(graphs, remove=[g for g in stale if g not in graphs])
 
     def _count(self, d: Document, ex: Extraction) -> None:
@@ -446,7 +451,7 @@ class BatchWriter:
                 final.apply(ex)
                 graphs[document_iri(d.name)] = document_quads(d, ex, self.run, self.native)
                 c.signature = final.signature(c.stub)
-            self.store.replace_graphs(graphs)
+            self.store.replace_graphs(apply_corrections(graphs, self.corrections))
 
 
 def _current(info: catalog.DocumentInfo) -> bool:
@@ -455,7 +460,8 @@ def _current(info: catalog.DocumentInfo) -> bool:
 
 
 def remove(names: list[str], store, wait: float | None = 0) -> list[str]:
-    """Drop the named graphs of the given documents; returns the names removed."""
+    """Drop the named graphs of the given documents; returns the names removed. Readers'
+    corrections stay: those of a removed document are orphans until it comes back."""
     with store.writing(wait):
         known = catalog.documents(store.dataset())
         iris, removed = [], []

@@ -49,6 +49,7 @@ class Settings:
     prefixes: dict[str, str] = field(default_factory=dict)
     max_memory: int | None = 1 << 30  # bytes per worker (RLIMIT_DATA); None: no cap
     allowed_hosts: list[str] = field(default_factory=list)  # extra names for the Host check
+    curate: bool = False  # explorer writes (corrections) from loopback, per-session token
 
 
 # -- Host and Origin checks ---------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The read-only explorer served by `claimgraph serve` at `/`: server-rendered pages per node.
+"""The explorer served by `claimgraph serve` at `/`: server-rendered pages per node, read-only
+unless `--curate` (then explorer_curate.py adds the forms' write routes).
 
 Pages are Jinja2 templates with autoescape on and no script of their own (their
 Content-Security-Policy forbids scripts); the only script is the embedded interactive view,
@@ -17,7 +18,8 @@ from urllib.parse import quote
 from claimgraph.graph.errors import UserError
 from claimgraph.graph.namespaces import base_iri
 from claimgraph.queries import explorer_data as data
-from claimgraph.queries.explorer_lists import LISTS, list_page
+from claimgraph.queries.explorer_curate import Sessions, curate_context, curate_routes
+from claimgraph.queries.explorer_lists import LISTS, annotate, corrections_now, list_page
 from claimgraph.queries.explorer_view import focus_page
 
 HERE = Path(__file__).resolve().parent
@@ -73,6 +75,7 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
 
     env = environment()
     limiter = anyio.CapacityLimiter(max(8, settings.workers * 4))
+    sessions = Sessions(guard.port) if settings.curate else None
 
     def runner() -> data.Runner:
         gen = store.current()
@@ -87,18 +90,23 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
         }
         return data.Runner(lambda job: pool.run({**fixed, **job}, settings.timeout))
 
-    def page(template: str, status: int = 200, **context) -> Response:
+    def page(request, template: str, status: int = 200, **context) -> Response:
+        context = {"curation": [], **curate_context(request, sessions), **context}
         body = env.get_template(template).render(max_rows=settings.max_rows, **context)
         headers = {
             "Content-Security-Policy": PAGE_CSP,
             "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
+            # a form POST carries its Origin only if the referrer policy allows it
+            "Referrer-Policy": "same-origin" if sessions else "no-referrer",
             "Cache-Control": "no-store",
         }
         return HTMLResponse(body, status, headers=headers)
 
     def guarded(handler):
         async def wrapped(request):
+            sid = sessions.session(request) if sessions else None
+            if sessions:
+                request.state.sid = sid or sessions.new()
             refusal = guard.refusal(request.method, request.headers)
             if refusal:
                 response = Response(refusal + "\n", 403, media_type="text/plain")
@@ -106,16 +114,29 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
                 try:
                     response = await handler(request)
                 except data.PageError as exc:
-                    response = page("error.html", exc.status, message=exc.message, ran=[])
+                    response = page(request, "error.html", exc.status, message=exc.message, ran=[])
                 except UserError as exc:
-                    response = page("error.html", 400, message=str(exc), ran=[])
+                    response = page(request, "error.html", 400, message=str(exc), ran=[])
                 except Exception as exc:  # noqa: BLE001 - one line in the log, a page to the reader
                     sys.stderr.write(f"explorer: {type(exc).__name__}: {exc}\n")
-                    response = page("error.html", 500, message="internal error", ran=[])
+                    response = page(request, "error.html", 500, message="internal error", ran=[])
+            if sessions and sid is None and not request.url.path.startswith("/view/"):
+                sessions.set_cookie(response, request.state.sid)  # not from the sandboxed view
             _log(request, response.status_code)
             return response
 
         return wrapped
+
+    async def badges(result: dict, iri: str | None) -> dict:
+        return await anyio.to_thread.run_sync(annotate, store, result, iri, limiter=limiter)
+
+    async def gone(request, iri: str, exc: data.PageError) -> Response:
+        """A node page that is not there: say which corrections removed or merged it."""
+        rows = await anyio.to_thread.run_sync(corrections_now, store, limiter=limiter)
+        named = [c for c in rows if iri in c["names"]]
+        if exc.status != 404 or not named:
+            raise exc
+        return page(request, "error.html", 404, message=exc.message, curation=named, ran=[])
 
     async def build(fn, *args):
         r = runner()
@@ -126,14 +147,19 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
         if request.method == "POST" or "query" in request.query_params:
             return await endpoint(request)
         result, r = await build(lambda r: r.saved("documents"))
-        return page("home.html", documents=_documents(result), lists=LISTS, ran=r.ran)
+        return page(request, "home.html", documents=_documents(result), lists=LISTS, ran=r.ran)
 
     async def node(request):
         kind = request.url.path.split("/", 2)[1]
         iri = node_iri(kind, request.path_params["rest"])
         template, fn = BUILDERS[kind]
-        result, r = await build(fn, iri)
-        return page(template, **result, view=_view_src(iri), ran=r.ran, truncated=r.truncated)
+        try:
+            result, r = await build(fn, iri)
+        except data.PageError as exc:
+            return await gone(request, iri, exc)
+        result = await badges(result, iri)
+        view = _view_src(iri)
+        return page(request, template, **result, view=view, ran=r.ran, truncated=r.truncated)
 
     async def document(request):
         iri = node_iri("doc", request.path_params["rest"])
@@ -141,14 +167,15 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
         target = (int(m.group(1)), int(m.group(2))) if m else None
         result, r = await build(data.document_page, iri, target)
         view = _view_src(iri)
-        return page("document.html", **result, view=view, ran=r.ran, truncated=r.truncated)
+        return page(request, "document.html", **result, view=view, ran=r.ran, truncated=r.truncated)
 
     async def search(request):
         q = request.query_params.get("q", "").strip()
         if len(q) > 200:
             raise data.PageError(400, "a search is at most 200 characters")
         hits, r = await build(data.search, q) if q else ([], data.Runner(lambda j: {}))
-        return page("search.html", q=q, hits=hits, ran=r.ran, truncated=r.truncated)
+        hits = (await badges({"hits": hits}, None))["hits"]
+        return page(request, "search.html", q=q, hits=hits, ran=r.ran, truncated=r.truncated)
 
     async def listing(request):
         spec = LISTS.get(request.path_params["slug"])
@@ -156,7 +183,7 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
             raise data.PageError(404, "no such list")
         params = dict(request.query_params)
         result, r = await build(list_page, spec, params)
-        return page("list.html", **result, spec=spec, ran=r.ran, truncated=r.truncated)
+        return page(request, "list.html", **result, spec=spec, ran=r.ran, truncated=r.truncated)
 
     async def view(request):
         key = request.path_params["key"]
@@ -169,6 +196,7 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
 
     get = ["GET", "HEAD"]
     routes = [Route("/", guarded(home), methods=["GET", "HEAD", "POST"])]
+    routes += curate_routes(store, sessions, build, page, guarded)
     routes += [Route(f"/{k}/{{rest:path}}", guarded(node), methods=get) for k in BUILDERS]
     routes += [
         Route("/doc/{rest:path}", guarded(document), methods=get),

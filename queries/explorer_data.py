@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from claimgraph.graph.display import display_text
-from claimgraph.graph.namespaces import CG, SCHEMA, base_iri
+from claimgraph.graph.namespaces import CG, CITO, SCHEMA, base_iri
 from claimgraph.queries import explorer_sparql as sparql
 from claimgraph.queries.explorer_text import Span, pieces
 from claimgraph.queries.library import load_query
@@ -196,6 +196,17 @@ def node_header(r: Runner, iri: str) -> dict:
     }
 
 
+def edge_ref(s: str | None, p: str, o: str | None) -> dict:
+    """An edge as the curation forms and badges name it: its ends and `key` "s p o"."""
+    return {"s": s, "p": p, "o": o, "key": f"{s} {p} {o}"}
+
+
+def stance_edge(node: str, row: dict, other: str, incoming: bool) -> dict:
+    """The CiTO edge of an evidence row, between `node` and the row's `other` end."""
+    p = str(CITO[row.get("stance") or "cites"])
+    return edge_ref(row.get(other), p, node) if incoming else edge_ref(node, p, row.get(other))
+
+
 def evidence_row(r: Runner, row: dict, other: str, other_label: str) -> dict:
     return {
         "stance": row.get("stance"),
@@ -235,7 +246,14 @@ def links(r: Runner, iri: str) -> dict[str, list[dict]]:
 
 def edges(r: Runner, iri: str) -> list[dict]:
     rows = r.select("Supports, disputes and cites, with evidence", sparql.EDGES, node=URIRef(iri))
-    return [{**evidence_row(r, row, "other", "otherLabel"), "dir": row["dir"]} for row in rows]
+    return [
+        {
+            **evidence_row(r, row, "other", "otherLabel"),
+            "dir": row["dir"],
+            "edge": stance_edge(iri, row, "other", row["dir"] == "in"),
+        }
+        for row in rows
+    ]
 
 
 def claim_page(r: Runner, iri: str) -> dict:
@@ -245,10 +263,16 @@ def claim_page(r: Runner, iri: str) -> dict:
     for row in trail:
         incoming = row.get("target") == iri
         other, label = ("source", "sourceLabel") if incoming else ("target", "targetLabel")
-        evidence.append({**evidence_row(r, row, other, label), "dir": "in" if incoming else "out"})
+        edge = stance_edge(iri, row, other, incoming)
+        evidence.append(
+            {**evidence_row(r, row, other, label), "dir": "in" if incoming else "out", "edge": edge}
+        )
+    linked = links(r, iri)
+    for ref in linked.get("author/out", []):
+        ref["edge"] = edge_ref(iri, str(SCHEMA.author), ref["iri"])
     return {
         "node": node,
-        "links": links(r, iri),
+        "links": linked,
         "evidence": evidence,
         "mentions": mentions(r, iri),
     }

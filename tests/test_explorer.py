@@ -194,6 +194,8 @@ def test_every_page_type_renders_and_hostile_text_stays_inert(browser, server):
         try:
             assert tab.open(path) == 200, path
             text = tab.page.inner_text("body")
+            # served without --curate: no form that writes
+            assert tab.js("document.querySelectorAll('form[method=post]').length") == 0
             hostile_seen |= "<script>" in text or "onerror=" in text or "<svg" in text
             tab.inert()
         finally:

@@ -1,4 +1,8 @@
-"""claimgraph export: the store as TriG / N-Quads (all graphs) or Turtle / JSON-LD (union)."""
+"""claimgraph export: the store as TriG / N-Quads (all graphs) or Turtle / JSON-LD (union).
+
+Readers' corrections are applied (the default, --with-corrections) and their graph is
+included; --raw writes the extraction alone, as if no correction had been made.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,19 @@ def add_arguments(parser) -> None:
     add_store_argument(parser)
     parser.add_argument("--format", choices=FORMATS, default="trig")
     parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--with-corrections",
+        dest="raw",
+        action="store_false",
+        default=False,
+        help="the graph as corrected by readers, with the corrections graph (default)",
+    )
+    which.add_argument(
+        "--raw",
+        action="store_true",
+        help="the extraction alone: no corrections graph, every correction undone",
+    )
 
 
 def run(args) -> int:
@@ -28,7 +45,7 @@ def run(args) -> int:
     if not store.exists():
         raise UserError(f"no store at {store.path}: run `claimgraph ingest` first")
     if args.output in (None, "-"):
-        export(store, args.format, sys.stdout.buffer)
+        export(store, args.format, sys.stdout.buffer, raw=args.raw)
         sys.stdout.flush()
         return 0
     out = Path(args.output)
@@ -37,7 +54,7 @@ def run(args) -> int:
     fd, tmp = tempfile.mkstemp(dir=out.parent if str(out.parent) else ".", prefix=f".{out.name}.")
     try:
         with os.fdopen(fd, "wb") as f:
-            export(store, args.format, f)
+            export(store, args.format, f, raw=args.raw)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,8 +13,8 @@ from claimgraph.graph.store import DEFAULT_STORE, DiskStore
 NAME = "serve"
 HELP = (
     "Serve the store as a read-only SPARQL endpoint (SPARQL 1.1 Protocol, localhost by "
-    "default), with a per-query time limit and a row cap, and a read-only explorer of its "
-    "claims, people, works and documents at /."
+    "default), with a per-query time limit and a row cap, and an explorer of its claims, "
+    "people, works and documents at / (read-only unless --curate)."
 )
 
 
@@ -57,6 +57,12 @@ def add_arguments(parser) -> None:
         metavar="SIZE",
         help="memory cap of each query worker, e.g. 512M or 2G; a query that needs more is "
         "stopped with 503 (1G; 0 for no cap)",
+    )
+    parser.add_argument(
+        "--curate",
+        action="store_true",
+        help="let the explorer record corrections (accept, reject, edit, merge, add): loopback "
+        "only, each write a same-origin form with a per-session token; /query stays read-only",
     )
     parser.add_argument(
         "--allow-host",
@@ -105,6 +111,8 @@ def run(args) -> int:
         raise UserError("--workers must be between 1 and 64")
     if not 0 <= args.port <= 65535:
         raise UserError("--port must be between 0 and 65535")
+    if args.curate and not _loopback(args.host):
+        raise UserError(f"--curate serves loopback only; {args.host} is not a loopback address")
     max_memory = parse_size(args.max_memory)
     if is_url(args.store):
         raise UserError(
@@ -131,6 +139,7 @@ def run(args) -> int:
         prefixes={k: str(v) for k, v in PREFIXES.items()},
         max_memory=max_memory or None,
         allowed_hosts=list(args.allow_host),
+        curate=args.curate,
     )
 
     def warn(text: str) -> None:
@@ -143,7 +152,8 @@ def run(args) -> int:
             f"{args.max_memory if max_memory else 'no'} memory cap per worker)",
             flush=True,
         )
-        print(f"claimgraph serve: explorer at {url.removesuffix('query')}", flush=True)
+        writes = "corrections on (--curate)" if args.curate else "read-only"
+        print(f"claimgraph serve: explorer at {url.removesuffix('query')} ({writes})", flush=True)
 
     try:
         return serve(settings, args.host, args.port, announce, warn)
