@@ -174,7 +174,8 @@ def _bucket(n: float, edges: tuple[float, ...]) -> int:
     return sum(n >= e for e in edges)
 
 
-def _hashed(names: list[str]) -> np.ndarray:
+def hashed(names: list[str]) -> np.ndarray:
+    """Indices of feature names in the hashed space (zlib.crc32, stable across runs)."""
     return np.fromiter(
         (zlib.crc32(n.encode("utf-8")) & (HASH_SIZE - 1) for n in names),
         dtype=np.int64,
@@ -243,7 +244,7 @@ def _position_names(c: Candidate) -> list[str]:
 
 def unit_vector(c: Candidate) -> tuple[np.ndarray, np.ndarray]:
     """(indices, values) of a candidate's features in a space of UNIT_DIM."""
-    idx = np.unique(_hashed(unit_names(c)))
+    idx = np.unique(hashed(unit_names(c)))
     dense_idx = np.arange(HASH_SIZE, UNIT_DIM, dtype=np.int64)
     values = np.concatenate([np.ones(len(idx), np.float32), c.pos, c.vector])
     return np.concatenate([idx, dense_idx]), values
@@ -298,7 +299,7 @@ def pair_vector(
         f"trank={min(t_rank, 4)}",
         f"trank={min(t_rank, 4)}|same={s.paragraph == t.paragraph}",
     ]
-    idx = np.unique(_hashed(names))
+    idx = np.unique(hashed(names))
     sv, tv = s.vector, t.vector
     norm = float(np.linalg.norm(sv) * np.linalg.norm(tv)) or 1.0
     head = [*s_prof, *t_prof, s_prof[0] * t_prof[0], s_prof[2] * t_prof[1], float(sv @ tv) / norm]

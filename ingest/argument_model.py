@@ -1,5 +1,6 @@
-"""The learned argument model at run time: linear scores for "is this sentence argumentative?"
-and "does unit A support or dispute unit B?", computed with numpy alone.
+"""The learned argument model at run time: linear scores for "is this unit argumentative?",
+"which unit does it support or dispute, if any?" and "supports or disputes?", computed with
+numpy alone.
 
 A model directory holds `weights.npz` (arrays, loaded with allow_pickle=False), `model.json`
 (feature settings and the thresholds chosen on training data) and `MODEL_CARD.md`.
@@ -16,10 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from claimgraph.ingest import argument_features as F
+from claimgraph.ingest.argument_decoding import Edge, choose_targets, select_edges
 from claimgraph.ingest.argument_features import Candidate
+from claimgraph.ingest.argument_pairs import pair_table
 
-FORMAT = 1
-RELATIONS = ("none", "supports", "disputes")
+__all__ = ["FALLBACKS", "ArgumentModel", "Edge", "ModelError", "fallback_edges", "select_edges"]
+
+FORMAT = 2  # 2: the relation rows are (link, disputes); 1 had (none, supports, disputes)
+RELATIONS = ("supports", "disputes")
 #: Structural edges for a document the relation model leaves without any: "previous" (each unit
 #: supports the one before it in its paragraph) or "hub" (each unit supports its paragraph's
 #: likeliest relation target, that one the document's); "none" adds nothing.
@@ -36,21 +41,11 @@ def shipped_model_dir() -> Path:
 
 
 @dataclass
-class Edge:
-    """A decoded relation between candidate units `source` and `target` (indices)."""
-
-    source: int
-    target: int
-    relation: str  # "supports" | "disputes"
-    confidence: float
-
-
-@dataclass
 class ArgumentModel:
     unit_w: np.ndarray  # (3, UNIT_DIM): is a unit, is a relation target, is a relation source
     unit_b: np.ndarray  # (3,)
-    rel_w: np.ndarray  # (3, PAIR_DIM): none, supports, disputes
-    rel_b: np.ndarray  # (3,)
+    rel_w: np.ndarray  # (2, PAIR_DIM): link (this target, given the source), disputes
+    rel_b: np.ndarray  # (2,)
     settings: dict
 
     @property
@@ -113,50 +108,33 @@ class ArgumentModel:
         """P(argumentative) of each candidate unit."""
         return [float(p) for p in self.unit_profiles(cands)[:, 0]]
 
-    def relation_scores(
-        self, cands: list[Candidate], pairs: list[tuple[int, int]], profiles: np.ndarray
-    ) -> np.ndarray:
-        """Per pair (source, target) of candidate indices: P(supports), P(disputes);
-        `profiles` are the candidates' unit_profiles."""
-        out = np.zeros((len(pairs), 2), np.float32)
-        ranks = target_ranks(profiles)
-        for k, (i, j) in enumerate(pairs):
-            idx, val = F.pair_vector(cands[i], cands[j], profiles[i], profiles[j], ranks[j])
-            logits = self.rel_w[:, idx] @ val + self.rel_b
-            p = np.exp(logits - logits.max())
-            out[k] = (p / p.sum())[1:]
+    def pair_logits(self, table) -> np.ndarray:
+        """Per pair of a PairTable: (link logit, disputes logit)."""
+        out = np.zeros((len(table.rows), 2), np.float32)
+        for k, (idx, val) in enumerate(table.rows):
+            out[k] = self.rel_w[:, idx] @ val + self.rel_b
         return out
+
+    def best_edges(self, cands: list[Candidate], profiles: np.ndarray, units: list[int]):
+        """Each chosen unit's likeliest edge to another chosen unit in its window (see
+        argument_decoding.choose_targets), keyed by source."""
+        table = pair_table(cands, profiles, self.window, units)
+        if not table.keys:
+            return {}
+        z = self.pair_logits(table)
+        dispute = 1.0 / (1.0 + np.exp(-z[:, 1]))
+        return choose_targets(table.keys, z[:, 0], dispute, profiles[:, 2])
 
     def relations(
         self, cands: list[Candidate], profiles: np.ndarray, units: list[int], threshold: float
     ) -> list[Edge]:
         """Decoded edges among the chosen `units` (indices): each unit supports or disputes at
-        most one other unit in its window, the likeliest, when that probability reaches
-        `threshold` or ranks in the document's top `relation_share` of units; a document left
-        without edges gets the model's structural `fallback` edges."""
-        chosen = set(units)
-        ranks = target_ranks(profiles)
-        pairs = [
-            (i, j) for i in units for j in F.targets(cands, i, self.window, ranks) if j in chosen
-        ]
-        best: dict[int, Edge] = {}
-        if pairs:
-            probs = self.relation_scores(cands, pairs, profiles)
-            for k, (i, j) in enumerate(pairs):
-                p = float(probs[k].sum())
-                if i not in best or p > best[i].confidence:
-                    best[i] = Edge(i, j, RELATIONS[1 + int(probs[k].argmax())], p)
+        most one other unit, its likeliest target, when P(source) x P(target | source)
+        reaches `threshold` or ranks in the document's top `relation_share` of units; a
+        document left without edges gets the model's structural `fallback` edges."""
+        best = self.best_edges(cands, profiles, units)
         edges = select_edges(best, len(units), threshold, self.relation_share)
         return edges or fallback_edges(cands, profiles, units, self.fallback)
-
-
-def select_edges(best: dict[int, Edge], units: int, threshold: float, share: float) -> list[Edge]:
-    """Each unit's best edge that reaches `threshold` or ranks, by confidence, among the top
-    `share` of the document's `units` (relative, so robust to scores running low in a genre)."""
-    top = int(np.ceil(share * units - 1e-9))
-    order = sorted(best.values(), key=lambda e: -e.confidence)
-    keep = [e for rank, e in enumerate(order) if e.confidence >= threshold or rank < top]
-    return sorted(keep, key=lambda e: e.source)
 
 
 def fallback_edges(
@@ -216,7 +194,7 @@ def _load(folder: str, _stamps: tuple[int, int]) -> ArgumentModel:
         raise ModelError(f"argument model {path}: unreadable ({exc})") from None
     if settings.get("format") != FORMAT or settings.get("hash_bits") != F.HASH_BITS:
         raise ModelError(f"argument model {path}: written for another feature format")
-    if arrays["unit_w"].shape != (3, F.UNIT_DIM) or arrays["rel_w"].shape != (3, F.PAIR_DIM):
+    if arrays["unit_w"].shape != (3, F.UNIT_DIM) or arrays["rel_w"].shape != (2, F.PAIR_DIM):
         raise ModelError(f"argument model {path}: weights do not fit this feature layout")
     return ArgumentModel(
         arrays["unit_w"],

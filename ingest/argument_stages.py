@@ -160,8 +160,8 @@ def argument_relations(state: DocState) -> None:
         linked = {(id(st.source), id(st.target)) for st in stances}
         for edge in model.relations(cands, profiles, chosen, relation_t):
             src, tgt = (
-                _claim_of(sentences, cands[edge.source]),
-                _claim_of(sentences, cands[edge.target]),
+                claim_of(sentences, cands[edge.source]),
+                claim_of(sentences, cands[edge.target]),
             )
             if src is None or tgt is None or src is tgt or (id(src), id(tgt)) in linked:
                 continue
@@ -174,8 +174,12 @@ def argument_relations(state: DocState) -> None:
     add_stance_edges(state, stances)
 
 
-def _claim_of(sentences: list[Sentence], c: Candidate) -> Claim | None:
+def claim_of(sentences: list[Sentence], c: Candidate) -> Claim | None:
+    """The claim a candidate unit stands for: the one made from it (a clause's own claim, not
+    the first clause's of its sentence), else the sentence's first attributed or quoted one."""
     sentence = _sentence_of(sentences, c)
     if sentence is None:
         return None
-    return next((cl for cl in sentence.claims if cl.kind != "negated"), None)
+    claims = [cl for cl in sentence.claims if cl.kind != "negated"]
+    own = next((cl for cl in claims if cl.start == c.start and cl.rule == "learned-unit"), None)
+    return own or (claims[0] if claims else None)

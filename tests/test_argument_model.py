@@ -14,8 +14,11 @@ from conftest import ROOT, cli
 from claimgraph.cli import COMMANDS
 from claimgraph.corpora.documents import CorpusDoc, Relation, Unit
 from claimgraph.graph.store import DiskStore
-from claimgraph.ingest.argument_features import candidates
+from claimgraph.ingest.argument_decoding import choose_targets, select_edges
+from claimgraph.ingest.argument_features import Candidate, candidates
 from claimgraph.ingest.argument_model import ArgumentModel, fallback_edges, shipped_model_dir
+from claimgraph.ingest.argument_stages import claim_of
+from claimgraph.ingest.claims import Claim, Sentence
 from claimgraph.ingest.nlp import load_nlp
 from claimgraph.training.arguments import train_argument_model
 
@@ -171,3 +174,46 @@ def test_document_without_learned_edges_gets_the_models_fallback(tiny_model):
         model = replace(loaded, settings={**loaded.settings, "fallback": fallback})
         edges = model.relations(cands, profiles, [0, 1], threshold=1.01)  # no pair reaches it
         assert [(e.source, e.target, e.relation) for e in edges] == expected
+
+
+def test_each_unit_picks_one_target_weighed_by_how_likely_it_is_a_source():
+    keys = [(0, 1), (0, 2), (1, 0), (1, 2)]
+    link = np.array([0.0, np.log(3.0), 2.0, 2.0])  # unit 0: 1:3 odds for target 2; unit 1: a tie
+    dispute = np.array([0.1, 0.9, 0.2, 0.2])
+    source_p = np.array([0.8, 0.5, 0.0])
+    best = choose_targets(keys, link, dispute, source_p)
+    assert set(best) == {0, 1}  # one edge per source at most
+    assert (best[0].target, best[0].relation) == (2, "disputes")
+    assert best[0].confidence == pytest.approx(0.8 * 0.75)
+    assert (best[1].target, best[1].relation) == (0, "supports")  # a tie keeps the first
+    assert best[1].confidence == pytest.approx(0.5 * 0.5)
+    kept = select_edges(best, units=3, threshold=0.5, share=0.0)
+    assert [(e.source, e.target) for e in kept] == [(0, 2)]
+    assert len(select_edges(best, units=3, threshold=0.9, share=0.5)) == 2  # top half of 3 units
+
+
+def test_tiny_model_links_the_premise_to_its_claim(tiny_model):
+    folder, _ = tiny_model
+    model = ArgumentModel.load(folder)
+    cands = _cands(
+        "The report came out on a Friday. Bus fares should be abolished in every city. "
+        "Free buses would take cars off the roads."
+    )
+    profiles = model.unit_profiles(cands)
+    best = model.best_edges(cands, profiles, [0, 1, 2])
+    assert (best[2].target, best[2].relation) == (1, "supports")
+    assert best[2].confidence > best[0].confidence
+
+
+def test_a_clause_edge_starts_at_that_clauses_own_claim():
+    text = "Fares should fall because buses are empty."
+    sentence = Sentence(0, len(text), text, 0, True)
+    first = Claim("Fares should fall", 0, 17, kind="thesis", rule="learned-unit")
+    second = Claim("because buses are empty", 18, 41, kind="thesis", rule="learned-unit")
+    sentence.claims = [first, second]
+    clause = Candidate(
+        start=18, end=41, text="because buses are empty", paragraph=0, index=1, par_index=1
+    )
+    assert claim_of([sentence], clause) is second
+    sentence.claims = [Claim("Fares should fall", 0, 17, kind="attributed", rule="attribution")]
+    assert claim_of([sentence], clause) is sentence.claims[0]  # a reported claim covers it

@@ -22,10 +22,16 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "# Argument model (claimgraph)",
         "",
         "Decides which candidate units (sentences or clauses) of a passage are argument units "
-        "(claims, premises) and which unit supports or disputes which. Two linear models over "
+        "(claims, premises) and which unit supports or disputes which. Linear models over "
         "hashed lemma n-grams, discourse markers, position and length features and the mean "
-        "tok2vec vector of the unit (spaCy's small English model, already run by ingest); scored with numpy "
-        "only (`claimgraph/ingest/argument_model.py`).",
+        "tok2vec vector of the unit (spaCy's small English model, already run by ingest), "
+        "scored with numpy only (`claimgraph/ingest/argument_model.py`): three unit heads "
+        "(argument unit, relation target, relation source); a link model ranking each unit's "
+        "candidate targets (its window, the document's first unit and likeliest targets) by "
+        "pair features (distance, positions, ranks, markers, overlap, tok2vec similarity), "
+        "trained listwise so its softmax is P(target | source); and a polarity model "
+        "(disputes against supports) applied to the chosen link. A unit's edge has confidence "
+        "P(source) x P(target | source).",
         "",
         f"Trained: {settings.get('trained')} with seed {settings.get('seed')} by "
         "`claimgraph train --what arguments` (claimgraph/training/arguments.py).",
@@ -46,8 +52,8 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "",
         f"- claim_threshold = {settings.get('claim_threshold')}: P(argumentative) at or above "
         "which a candidate unit becomes a claim;",
-        f"- relation_threshold = {settings.get('relation_threshold')}: P(supports) + "
-        "P(disputes) at or above which a unit's best target in its window gets an edge;",
+        f"- relation_threshold = {settings.get('relation_threshold')}: the confidence "
+        "P(source) x P(target | source) at or above which a unit's best target gets an edge;",
         f"- relation_share = {settings.get('relation_share', 0.0)}: the share of a document's "
         "units whose best edge is kept whatever its probability (the likeliest first), so a "
         "genre whose scores run low still gets its surest edges;",

@@ -2,9 +2,10 @@
 which candidate units (clauses by default) are argument units, and which supports or disputes
 which.
 
-Candidates are aligned to gold units by the scoring criterion (content-token F1 >= 0.5), two
-logistic regressions are fitted (units: three binary heads; relations: none/supports/disputes
-over pairs in a window), and the thresholds and decoding (relation share, structural fallback)
+Candidates are aligned to gold units by the scoring criterion (content-token F1 >= 0.5);
+logistic regressions are fitted for the units (three binary heads: unit, relation target,
+relation source) and for the relations (training/relations.py: which target, given a source;
+supports or disputes), and the thresholds and decoding (relation share, structural fallback)
 are chosen by cross-validation inside the training data, each training corpus counting alike.
 """
 
@@ -21,24 +22,15 @@ from scipy.optimize import linear_sum_assignment
 from claimgraph.corpora.documents import CorpusDoc, StancePair
 from claimgraph.evaluation.matching import CLAIM_THRESHOLD, token_f1
 from claimgraph.ingest import argument_features as F
-from claimgraph.ingest.argument_model import (
-    FALLBACKS,
-    RELATIONS,
-    ArgumentModel,
-    fallback_edges,
-    select_edges,
-    target_ranks,
-)
-from claimgraph.ingest.argument_model import Edge as _Edge
+from claimgraph.ingest.argument_model import ArgumentModel, Edge
+from claimgraph.training import relations as R
 from claimgraph.training.argument_card import write_card
 from claimgraph.training.parsed import parse_texts
 
 WINDOW = 6
 UNIT_C = 0.1
-REL_C = 0.5
 FOLDS = 3
 _GRID = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
-_LOW_GRID = [0.005, 0.01, 0.02, 0.03, 0.04, *_GRID]  # relation probabilities run low
 
 
 @dataclass
@@ -118,31 +110,6 @@ def _unit_data(prep: list[Prepared]):
     return _matrix(rows, F.UNIT_DIM), y, groups
 
 
-def _pairs(p: Prepared, window: int, ranks: np.ndarray) -> list[tuple[int, int]]:
-    return [(i, j) for i in range(len(p.cands)) for j in F.targets(p.cands, i, window, ranks)]
-
-
-def _pair_label(p: Prepared, i: int, j: int) -> int:
-    u, v = p.unit_of[i], p.unit_of[j]
-    if u is None or v is None:
-        return 0
-    if (u, "supports", v) in p.gold:
-        return 1
-    return 2 if (u, "disputes", v) in p.gold else 0
-
-
-def _relation_data(prep: list[Prepared], profiles: list[np.ndarray], window: int):
-    rows, y, groups, index = [], [], [], []
-    for k, (p, s) in enumerate(zip(prep, profiles, strict=True)):
-        ranks = target_ranks(s)
-        for i, j in _pairs(p, window, ranks):
-            rows.append(F.pair_vector(p.cands[i], p.cands[j], s[i], s[j], ranks[j]))
-            y.append(_pair_label(p, i, j))
-            groups.append(k)
-            index.append((k, i, j))
-    return _matrix(rows, F.PAIR_DIM), np.array(y), np.array(groups), index
-
-
 def _folds(n: int, seed: int) -> np.ndarray:
     order = np.random.default_rng(seed).permutation(n)
     fold = np.zeros(n, int)
@@ -188,35 +155,26 @@ def train_argument_model(
         prep, [s[:, 0] for s in oof_profiles], None if transfer is None else _split(transfer, prep)
     )
 
-    xr, yr, gr, index = _relation_data(prep, oof_profiles, window)
-    rel_w = np.zeros((3, F.PAIR_DIM), np.float32)
-    rel_b = np.array([10.0, -10.0, -10.0], np.float32)  # no relation unless learned
-    decoding = {"relation_threshold": 0.5, "relation_share": 0.0, "fallback": "none"}
-    rel_cv: dict = {}
-    if (yr > 0).any():
-        views = [_cross_val(xr, yr, doc_fold[gr], REL_C, seed)]
-        if far:
-            views.append(_cross_val(xr, yr, doc_corpus[gr], REL_C, seed))
-        decoding, rel_cv = _best_relation_threshold(
-            prep, oof_profiles, claim_t, views, index, window
-        )
-        rel_w, rel_b = _three_classes(_fit(xr, yr, REL_C, seed))
+    rel_w, rel_b, decoding, rel_cv, data = _relations(
+        prep, oof_profiles, claim_t, window, doc_fold, doc_corpus if far else None, seed
+    )
     settings = {
         "claim_threshold": claim_t,
         **decoding,
         "window": window,
         "units": "clauses" if clauses else "sentences",
-        "decoding": "each unit -> at most one target in its window (argmax), kept at or above "
-        "relation_threshold or among the document's top relation_share of units; a document "
-        "left without edges gets the fallback's structural edges",
+        "decoding": "each unit -> at most one target among its candidates, confidence "
+        "P(source) x P(target | source) (softmax over the link scores), kept at or above "
+        "relation_threshold or among the document's top relation_share of units; polarity "
+        "from the disputes model; a document left without edges gets the fallback's edges",
         "seed": seed,
         "trained": dt.date.today().isoformat(),
         "corpora": sorted({d.corpus for d in docs}),
         "documents": len(prep),
         "sentences": int(len(yu)),
         "positive_sentences": int(yu[:, 0].sum()),
-        "pairs": int(len(yr)),
-        "relations_in_window": int((yr > 0).sum()),
+        "pairs": int(len(data.label)),
+        "relations_in_window": int((data.label > 0).sum()),
         "relations_gold": int(sum(len(p.gold) for p in prep)),
         "stance_pairs": len(pairs),
         "cross_validated": {"units": unit_cv, "relations": rel_cv},
@@ -228,16 +186,24 @@ def train_argument_model(
     return settings
 
 
-def _three_classes(model) -> tuple[np.ndarray, np.ndarray]:
-    """Weights for (none, supports, disputes), whichever classes the data had."""
-    w = np.zeros((3, F.PAIR_DIM), np.float32)
-    b = np.full(3, -10.0, np.float32)
-    coef, icpt = model.coef_, model.intercept_
-    if len(model.classes_) == 2:  # binary: sklearn keeps one row for the second class
-        coef, icpt = np.vstack([0 * coef[0], coef[0]]), np.array([0.0, icpt[0]])
-    for row, cls in enumerate(model.classes_):
-        w[int(cls)], b[int(cls)] = coef[row], icpt[row]
-    return w, b
+def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed):
+    """Fit the link and polarity models on every candidate pair and choose the decoding from
+    their out-of-fold scores (within the mixture, and cross-corpus when `doc_corpus` is given).
+    Returns (weights, biases, decoding settings, cross-validated figures, the pair data)."""
+    data = R.pair_data(prep, profiles, window, _matrix)
+    if not (data.label > 0).any():
+        none = {"relation_threshold": 0.5, "relation_share": 0.0, "fallback": "none"}
+        w = np.zeros((2, F.PAIR_DIM), np.float32)
+        return w, np.array([0.0, -10.0], np.float32), none, {}, data
+    views = []
+    for fold in (doc_fold, doc_corpus):
+        if fold is not None:
+            z = R.out_of_fold(data, fold, _fit, seed)
+            views.append(R.best_edges_per_doc(profiles, claim_t, data, z))
+    counts = lambda p, chosen: claim_counts(p, chosen)[3]  # noqa: E731
+    decoding, cv = R.choose_decoding(prep, profiles, views, counts, _f1)
+    w, b = R.fit_relations(data, np.ones(len(data.label), bool), _fit, seed)
+    return w, b, decoding, cv, data
 
 
 def _cross_val(x, y, fold: np.ndarray, c: float, seed: int) -> np.ndarray:
@@ -311,70 +277,7 @@ def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dic
     return best[1], best[2], best[3]
 
 
-def relation_counts(p: Prepared, mapping: dict[int, str], edges) -> tuple[int, int, int]:
-    """(predicted, gold, strictly matched) relations of one document."""
-    found = {(mapping.get(e.source), e.relation, mapping.get(e.target)) for e in edges}
-    hit = len({f for f in found if f in p.gold})
-    return len(edges), len(p.gold), hit
-
-
-_SHARES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
-
-
-def _best_relation_threshold(prep, scores, claim_t, views, index, window) -> tuple[dict, dict]:
-    """The decoding settings (relation_threshold, relation_share, fallback) maximising the mean
-    over training corpora and over `views` (out-of-fold pair probabilities: cross-validated
-    within the mixture, then cross-corpus) of strict relation F1 (ties go to the earlier
-    setting: fallbacks in FALLBACKS order, smaller shares, lower thresholds), and the pooled
-    within-mixture figures there."""
-    docs = []  # per view and document: corpus, chosen units, gold mapping, best edges
-    for v, oof_r in enumerate(views):
-        probs: dict[tuple[int, int, int], np.ndarray] = {
-            key: oof_r[n, 1:3] if oof_r.shape[1] >= 3 else np.array([oof_r[n, 1], 0.0])
-            for n, key in enumerate(index)
-        }
-        for k, (p, s) in enumerate(zip(prep, scores, strict=True)):
-            chosen = [i for i in range(len(s)) if s[i, 0] >= claim_t]
-            prob = lambda i, j, k=k, probs=probs: probs.get((k, i, j))  # noqa: E731
-            edges = decode(p.cands, chosen, prob, target_ranks(s), window, 0.0)
-            fallbacks = {f: fallback_edges(p.cands, s, chosen, f) for f in FALLBACKS}
-            best = {e.source: e for e in edges}
-            docs.append((v, p, chosen, claim_counts(p, chosen)[3], best, fallbacks))
-    keys = sorted({(v, p.doc.corpus) for v, p, *_rest in docs})
-    best_fig = (-1.0, {}, {})
-    for fallback in FALLBACKS:
-        for share in _SHARES:
-            for t in [*_LOW_GRID, 1.01]:
-                tot = {key: np.zeros(3, int) for key in keys}
-                for v, p, chosen, mapping, best, fallbacks in docs:
-                    edges = select_edges(best, len(chosen), t, share) or fallbacks[fallback]
-                    tot[v, p.doc.corpus] += relation_counts(p, mapping, edges)
-                mean = float(np.mean([_f1(*c)["f1"] for c in tot.values()]))
-                if mean > best_fig[0] + 1e-9:
-                    within = sum(c for (v, _c), c in tot.items() if v == 0)
-                    chosen_settings = {
-                        "relation_threshold": t,
-                        "relation_share": share,
-                        "fallback": fallback,
-                    }
-                    best_fig = (mean, chosen_settings, _f1(*within))
-    return best_fig[1], best_fig[2]
-
-
-def decode(cands, chosen: list[int], prob, ranks, window: int, threshold: float) -> list:
-    """Each chosen unit's best edge in its window (ArgumentModel.relations before share and
-    fallback) over precomputed pair probabilities, kept at or above `threshold`."""
-    keep = set(chosen)
-    out = []
-    for i in chosen:
-        best = None
-        for j in F.targets(cands, i, window, ranks):
-            pr = prob(i, j) if j in keep else None
-            if pr is not None and (best is None or pr.sum() > best[0]):
-                best = (float(pr.sum()), j, int(pr.argmax()))
-        if best is not None and best[0] >= threshold:
-            out.append(_Edge(i, best[1], RELATIONS[1 + best[2]], best[0]))
-    return out
+relation_counts = R.relation_counts
 
 
 def evaluate_argument_model(
@@ -399,7 +302,7 @@ def evaluate_argument_model(
         every = list(range(len(p.cands)))
         counts = claim_counts(p, every)
         prev = [
-            _Edge(i, i - 1, "supports", 1.0)
+            Edge(i, i - 1, "supports", 1.0)
             for i in every
             if i and p.cands[i].paragraph == p.cands[i - 1].paragraph
         ]
