@@ -257,20 +257,40 @@ def task_generate(args) -> dict:
 
 
 def task_load_api(args) -> dict:
-    """Generate the quads (not timed), then write them with the store API of one engine."""
+    """Generate the quads (timed apart), then write them with the store API of one engine.
+
+    The write is what an ingest pays per commit; the build (synthetic documents and
+    `document_quads`, rdflib terms or pyoxigraph Quads) is reported apart, for both."""
     from claimgraph.graph.store import DiskStore, MemoryStore
 
+    start = time.perf_counter()
     graphs, total, _ = generate(args.triples, native=args.engine == "claimgraph-native")
+    built = time.perf_counter() - start
     gc.collect()
     base = rss_mib()
+    cpu = os.times()
     start = time.perf_counter()
     if args.engine in ("claimgraph", "claimgraph-native"):
-        DiskStore(args.store).replace_graphs(graphs)
+        store = DiskStore(args.store)
+        store.replace_graphs(graphs)
     else:
         store = MemoryStore()
         store.replace_graphs(graphs)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "base_mib": base, "peak_mib": rss_mib(), "triples": total}
+    done = os.times()
+    if isinstance(store, DiskStore):
+        stored = len(store.oxigraph())
+    else:
+        stored = sum(len(g) for g in store.dataset().graphs())
+    return {
+        "seconds": seconds,
+        "cpu_seconds": done.user - cpu.user + done.system - cpu.system,
+        "build_seconds": built,
+        "base_mib": base,
+        "peak_mib": rss_mib(),
+        "triples": total,
+        "stored": stored,
+    }
 
 
 def task_load_file(args) -> dict:
@@ -417,6 +437,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workdir", help="keep data and stores here (default: a temp folder)")
     parser.add_argument("--only", help="comma-separated saved query names (default: all)")
+    parser.add_argument(
+        "--write-only",
+        type=int,
+        metavar="ROUNDS",
+        help="only the write path: ROUNDS of pyoxigraph quads into the store, then the same "
+        "quads into rdflib's memory store, back to back",
+    )
     # internal: one measurement in its own process
     parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
     parser.add_argument(
@@ -443,7 +470,40 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def write_rounds(args, work: Path) -> int:
+    """The write path only: replace_graphs with ingest's quads against rdflib, round by round."""
+    print(f"write path: --triples {args.triples:,}, {args.write_only} rounds, back to back")
+    ratios, cpu_ratios = [], []
+    for n in range(args.write_only):
+        shutil.rmtree(work / "store-native", ignore_errors=True)
+        cg = subtask(
+            "load-api",
+            engine="claimgraph-native",
+            triples=args.triples,
+            store=work / "store-native",
+        )
+        rd = subtask("load-api", engine="rdflib", triples=args.triples)
+        if cg["stored"] != rd["stored"]:
+            raise SystemExit(f"stored {cg['stored']:,} quads, rdflib {rd['stored']:,}")
+        ratios.append(rd["seconds"] / cg["seconds"])
+        cpu_ratios.append(rd["cpu_seconds"] / cg["cpu_seconds"])
+        print(
+            f"  round {n + 1}: store {cg['seconds']:.2f} s (cpu {cg['cpu_seconds']:.2f} s), "
+            f"rdflib {rd['seconds']:.2f} s (cpu {rd['cpu_seconds']:.2f} s): "
+            f"{ratios[-1]:.2f}x wall, {cpu_ratios[-1]:.2f}x cpu; {cg['stored']:,} quads each; "
+            f"build {cg['build_seconds']:.1f} s vs {rd['build_seconds']:.1f} s; "
+            f"peak {cg['peak_mib']:,.0f} vs {rd['peak_mib']:,.0f} MiB; load {os.getloadavg()[0]:.1f}"
+        )
+    print(
+        f"  median {statistics.median(ratios):.2f}x wall (target >= 3x), "
+        f"{statistics.median(cpu_ratios):.2f}x cpu"
+    )
+    return 0
+
+
 def report(args, work: Path, data: Path) -> int:
+    if args.write_only:
+        return write_rounds(args, work)
     say = print
     say(f"claimgraph store benchmark: --triples {args.triples:,}, rdflib budget {args.budget:g} s")
     gen = subtask("generate", triples=args.triples, data=data)

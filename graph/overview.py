@@ -22,16 +22,18 @@ import numpy as np
 
 from claimgraph.graph import analysis
 from claimgraph.graph.display import display_text
-from claimgraph.graph.views import _CSP, _SCRIPT, EDGE_STYLE, NODE_STYLE, importance, layout
+from claimgraph.graph.layout import importance, layout
+from claimgraph.graph.views import _CSP, _SCRIPT, EDGE_STYLE, NODE_STYLE
 
 OVERVIEW_NODES = 60
 EVIDENCE_PER_SEED = 8
 LABEL_CHARS = 30
 PANEL_EVIDENCE = 25
 LABEL_MAX_WIDTH = 150.0  # vis-network widthConstraint of a node's label, screen units
-CHAR_WIDTH = 10.5  # average width of a character at the overview's 19-unit font
+CHAR_WIDTH = 11.0  # width of a lower-case character at the overview's 19-unit font
+WIDE_CHAR = 14.0  # capitals and digits
 LINE_HEIGHT = 23.0
-NODE_BOX = 30.0  # the node's own shape above its label
+DECLUTTER_GROWTH = 0.1  # how much wider and taller than the layout the decluttered one may be
 BOX = (1500.0, 1000.0)  # screen units the overview is stretched to (about 1 zoom on a laptop)
 _VIS = Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
@@ -145,7 +147,8 @@ def _data(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> dict:
     rank = importance(H)
     top = max(rank.values(), default=1) or 1
     labels = {n: _short(d.get("label", n), LABEL_CHARS) for n, d in H.nodes(data=True)}
-    pos = declutter(_fit(layout(H)), labels)
+    values = {n: 1 + 20 * math.sqrt(rank.get(n, 0) / top) for n in H}
+    pos = declutter(_fit(layout(H)), labels, node_sizes(values))
     nodes = []
     for n, d in H.nodes(data=True):
         kind = d.get("type", "Document")
@@ -157,7 +160,7 @@ def _data(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> dict:
                 "label": labels[n],
                 "shape": shape,
                 "color": colour,
-                "value": 1 + 20 * math.sqrt(rank.get(n, 0) / top),
+                "value": values[n],
                 "x": pos[n][0],
                 "y": pos[n][1],
                 "kind": kind,
@@ -194,48 +197,98 @@ def _fit(pos: dict, width: float = BOX[0], height: float = BOX[1]) -> dict:
     return {n: ((x - min(xs)) * sx, (y - min(ys)) * sy) for n, (x, y) in pos.items()}
 
 
-def _label_box(label: str) -> tuple[float, float]:
-    """Width and height, in screen units, of a node with its label wrapped under it (at the
-    overview's font size and width limit)."""
-    per_line = int(LABEL_MAX_WIDTH / CHAR_WIDTH)
-    words, lines, line = label.split(), 1, 0
-    for w in words:
-        if line and line + 1 + len(w) > per_line:
-            lines, line = lines + 1, len(w)
+def _char_width(c: str) -> float:
+    return WIDE_CHAR if c.isupper() or c.isdigit() or c in "MW@%" else CHAR_WIDTH
+
+
+def _label_box(label: str, size: float) -> tuple[float, float, float]:
+    """Width, height and downward offset of the centre, in screen units, of a node of radius
+    `size` with its label wrapped under it (the overview's font and width limit)."""
+    lines, line = 1, 0.0
+    for word in label.split():
+        w = sum(_char_width(c) for c in word)
+        if line and line + CHAR_WIDTH + w > LABEL_MAX_WIDTH:
+            lines, line = lines + 1 + int(w // LABEL_MAX_WIDTH), min(w, LABEL_MAX_WIDTH)
         else:
-            line += len(w) + (1 if line else 0)
-    width = min(LABEL_MAX_WIDTH, CHAR_WIDTH * max(len(label), 1)) + 8
-    return max(width, NODE_BOX), NODE_BOX + lines * LINE_HEIGHT
+            line += w + (CHAR_WIDTH if line else 0.0)
+    text_w = min(LABEL_MAX_WIDTH, sum(_char_width(c) for c in label)) + 8
+    text_h = lines * LINE_HEIGHT + 4
+    return max(text_w, 2 * size), 2 * size + text_h, text_h / 2
 
 
-def declutter(pos: dict, labels: dict, rounds: int = 300) -> dict:
-    """Positions moved apart, inside the box they span, until no two nodes' label boxes
-    overlap (or `rounds` pass): each round pushes every overlapping pair apart along the axis
-    where they overlap least. A spring layout packs dense clusters tighter than their labels."""
+def node_sizes(values: dict) -> dict:
+    """vis-network's radius for each node value (linear between the scaling limits)."""
+    low, high = min(values.values(), default=0), max(values.values(), default=0)
+    lo, hi = _OPTIONS["nodes"]["scaling"]["min"], _OPTIONS["nodes"]["scaling"]["max"]
+    span = (high - low) or 1.0
+    return {
+        n: lo + (v - low) / span * (hi - lo) if high > low else (lo + hi) / 2
+        for n, v in values.items()
+    }
+
+
+def declutter(pos: dict, labels: dict, sizes: dict | None = None, rounds: int = 300) -> dict:
+    """Positions moved apart, inside the box they span (grown by DECLUTTER_GROWTH), until no
+    two nodes (with their labels under them) overlap, or `rounds` pass: each round pushes every overlapping pair apart
+    along the axis where they overlap least. A spring layout packs dense clusters tighter
+    than their labels."""
     nodes = list(pos)
     if len(nodes) < 2:
         return pos
+    sizes = sizes or {}
+    boxes = [_label_box(labels.get(n, ""), sizes.get(n, 16.0)) for n in nodes]
+    wh = np.array([(w, h) for w, h, _ in boxes], dtype=float)
+    shift = np.array([(0.0, dy) for _, _, dy in boxes])  # box centre below the node
     xy = np.array([pos[n] for n in nodes], dtype=float)
-    wh = np.array([_label_box(labels.get(n, "")) for n in nodes], dtype=float)
     need = (wh[:, None, :] + wh[None, :, :]) / 2  # centre distance at which boxes just touch
     rng = np.random.default_rng(0)
     low, high = xy.min(axis=0), xy.max(axis=0)
+    margin = (high - low) * DECLUTTER_GROWTH / 2
+    low, high = low - margin, high + margin
     for _ in range(rounds):
-        delta = xy[:, None, :] - xy[None, :, :]
-        overlap = need - np.abs(delta)
-        hit = (overlap > 0).all(axis=2)
-        np.fill_diagonal(hit, False)
+        centre = xy + shift
+        overlap = need - np.abs(centre[:, None, :] - centre[None, :, :])
+        hit = np.triu((overlap > 0).all(axis=2), k=1)
         if not hit.any():
             break
-        axis = np.argmin(overlap, axis=2)  # the cheaper way out
-        sign = np.sign(delta) + (delta == 0) * rng.choice([-1.0, 1.0], size=delta.shape)
-        push = np.zeros_like(delta)
-        for k in (0, 1):
-            mask = hit & (axis == k)
-            push[..., k] = np.where(mask, sign[..., k] * (overlap[..., k] / 2 + 1), 0.0)
-        xy += push.sum(axis=1) * 0.5  # half steps: several pairs may push the same node
-        np.clip(xy, low, high, out=xy)  # stay in the box: the first zoom keeps labels legible
+        # one pair at a time, each seeing the moves before it: settles where a summed push
+        # makes a crowded node oscillate
+        for i, j in zip(*np.nonzero(hit), strict=True):
+            d = (xy[i] + shift[i]) - (xy[j] + shift[j])
+            gap = need[i, j] - np.abs(d)
+            if (gap <= 0).any():
+                continue
+            k = int(np.argmin(gap))
+            sign = np.sign(d[k]) or rng.choice([-1.0, 1.0])
+            step = sign * (gap[k] / 2 + 1)
+            xy[i, k] += step
+            xy[j, k] -= step
+            np.clip(xy[i], low, high, out=xy[i])
+            np.clip(xy[j], low, high, out=xy[j])
+    xy = _settle(xy, wh, shift)
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, xy, strict=True)}
+
+
+def _settle(xy: np.ndarray, wh: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """What pushing left overlapping, placed one node at a time at the free spot nearest to
+    where it is (a spiral of candidate offsets): afterwards no two boxes overlap."""
+    step = 8.0
+    ring = np.arange(-80, 81) * step
+    offsets = np.array([(dx, dy) for dx in ring for dy in ring])
+    offsets = offsets[np.argsort(np.hypot(offsets[:, 0], offsets[:, 1]), kind="stable")]
+    out = xy.copy()
+    placed: list[int] = []
+    for i in range(len(xy)):
+        if placed:
+            centres = out[placed] + shift[placed]
+            need = (wh[placed] + wh[i]) / 2
+            cand = out[i] + shift[i] + offsets  # every candidate centre at once
+            clash = (np.abs(cand[:, None, :] - centres[None, :, :]) < need[None, :, :]).all(axis=2)
+            free = np.flatnonzero(~clash.any(axis=1))
+            if len(free):
+                out[i] = out[i] + offsets[free[0]]
+        placed.append(i)
+    return out
 
 
 def _json(value: object) -> str:

@@ -28,11 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 from pyvis.network import Network
-from scipy.spatial import cKDTree
 
 from claimgraph.graph.display import display_text
+from claimgraph.graph.layout import importance, layout, most_important
 
 #: Up to this many nodes vis-network lays the graph out with live physics.
 PHYSICS_MAX_NODES = 150
@@ -77,100 +76,7 @@ class ViewInfo:
         return self.nodes < self.total_nodes
 
 
-def importance(G: nx.MultiDiGraph) -> dict:
-    """PageRank of each node over the undirected graph (any relation), summing to 1."""
-    if G.number_of_nodes() == 0:
-        return {}
-    U = nx.Graph()
-    U.add_nodes_from(G)
-    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
-    return nx.pagerank(U)
-
-
-def most_important(G: nx.MultiDiGraph, limit: int, rank: dict | None = None) -> nx.MultiDiGraph:
-    """The subgraph induced by the `limit` highest-ranked nodes (a copy)."""
-    rank = importance(G) if rank is None else rank
-    keep = sorted(G, key=lambda n: (-rank.get(n, 0), str(n)))[:limit]
-    return G.subgraph(keep).copy()
-
-
-def layout(G: nx.Graph, seed: int = 0) -> dict:
-    """Positions in screen units: each connected component laid out alone, then packed in rows.
-
-    Components use networkx's spring layout up to 500 nodes. networkx's Fruchterman-Reingold
-    costs O(n²) per iteration (20 s for 2,000 nodes), so larger components count repulsion
-    only between nodes closer than twice the ideal distance (the grid variant of the original
-    paper), found with a k-d tree. Single nodes go in a grid after the components.
-    """
-    U = nx.Graph()
-    U.add_nodes_from(G)
-    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
-    comps = sorted(nx.connected_components(U), key=lambda c: (-len(c), min(map(str, c))))
-    boxes = []
-    for comp in (c for c in comps if len(c) > 1):
-        nodes = sorted(comp, key=str)
-        sub = U.subgraph(nodes)
-        if len(nodes) <= 500:
-            raw = nx.spring_layout(sub, seed=seed, iterations=100)
-            xy = np.array([raw[v] for v in nodes], dtype=float)
-        else:
-            xy = _grid_layout(sub, nodes, seed)
-        xy -= xy.min(axis=0)
-        xy *= _SPACING * math.sqrt(len(nodes)) / max(float(xy.max()), 1e-9)
-        boxes.append((nodes, xy))
-    singles = sorted((next(iter(c)) for c in comps if len(c) == 1), key=str)
-    if singles:
-        cols = max(1, math.ceil(math.sqrt(len(singles))))
-        xy = np.array([(i % cols, i // cols) for i in range(len(singles))], float) * _SPACING
-        boxes.append((singles, xy))
-    return _pack(boxes)
-
-
-_SPACING = 110  # screen units between neighbouring nodes
 _TEMPLATES: dict = {}  # pyvis's Jinja environment, kept so that its template compiles once
-
-
-def _pack(boxes: list[tuple[list, np.ndarray]]) -> dict:
-    """Place boxes left to right in rows about as wide as the whole is tall (shelf packing)."""
-    area = sum((xy[:, 0].max() + _SPACING) * (xy[:, 1].max() + _SPACING) for _, xy in boxes)
-    width = max([math.sqrt(area) * 1.3] + [xy[:, 0].max() + _SPACING for _, xy in boxes])
-    pos, x, y, row = {}, 0.0, 0.0, 0.0
-    for nodes, xy in boxes:
-        w, h = xy[:, 0].max() + _SPACING, xy[:, 1].max() + _SPACING
-        if x > 0 and x + w > width:
-            x, y, row = 0.0, y + row, 0.0
-        for v, (px, py) in zip(nodes, xy, strict=True):
-            pos[v] = (float(px + x), float(py + y))
-        x, row = x + w, max(row, h)
-    return pos
-
-
-def _grid_layout(U: nx.Graph, nodes: list, seed: int, iterations: int = 80) -> np.ndarray:
-    n = len(nodes)
-    index = {v: i for i, v in enumerate(nodes)}
-    edges = np.array([(index[u], index[v]) for u, v in U.edges()], dtype=int).reshape(-1, 2)
-    k = 1.0 / math.sqrt(n)
-    pos = np.random.default_rng(seed).uniform(-0.5, 0.5, (n, 2))
-    step = 0.1
-    for _ in range(iterations):
-        disp = -0.5 * pos  # gravity keeps separate components together
-        pairs = cKDTree(pos).query_pairs(2 * k, output_type="ndarray")
-        if len(pairs):
-            delta = pos[pairs[:, 0]] - pos[pairs[:, 1]]
-            dist = np.maximum(np.linalg.norm(delta, axis=1), 1e-4)[:, None]
-            force = delta / dist * (k * k / dist)
-            np.add.at(disp, pairs[:, 0], force)
-            np.add.at(disp, pairs[:, 1], -force)
-        if len(edges):
-            delta = pos[edges[:, 0]] - pos[edges[:, 1]]
-            dist = np.maximum(np.linalg.norm(delta, axis=1), 1e-4)[:, None]
-            force = delta / dist * (dist * dist / k)
-            np.add.at(disp, edges[:, 0], -force)
-            np.add.at(disp, edges[:, 1], force)
-        length = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)[:, None]
-        pos += disp / length * np.minimum(length, step)
-        step *= 0.95
-    return pos - pos.mean(axis=0)
 
 
 def _short(text: str, limit: int) -> str:
@@ -396,9 +302,8 @@ def _render(
     physics = len(shown) <= physics_max_nodes
     info = ViewInfo(len(shown), shown.number_of_edges(), len(G), G.number_of_edges(), physics)
     net = _network(shown, physics, rank)
-    net.templateEnv = _TEMPLATES.setdefault("env", net.templateEnv)  # compiled once per process
-    template = net.templateEnv.get_template(net.path)
-    page = template.render(
+    env = _TEMPLATES.setdefault("env", net.templateEnv)  # compiled once per process
+    values = dict(
         height=net.height,
         width=net.width,
         nodes=net.nodes,
@@ -418,7 +323,38 @@ def _render(
         notebook=False,
         cdn_resources="in_line",
     )
-    return _finish(page, title, info), info
+    if _TEMPLATES.get("quick_ok") is False:
+        return _finish(env.get_template(net.path).render(values), title, info), info
+    page = _with_libs(_finish(_quick(env).get_template(net.path).render(values), title, info))
+    if "quick_ok" not in _TEMPLATES:  # the first page: made both ways, they must agree
+        whole = _finish(env.get_template(net.path).render(values), title, info)
+        _TEMPLATES["quick_ok"] = page == whole
+        page = whole
+    return page, info
+
+
+_LIBS = ("lib/vis-9.1.2/vis-network.min.js", "lib/vis-9.1.2/vis-network.css")
+
+
+def _quick(env):
+    """pyvis's templates with the inlined vis-network files (700 kB of every page, always the
+    same) drawn as short tokens: `_finish` then scans 30 kB, not 800 kB."""
+    import jinja2
+
+    if "quick" not in _TEMPLATES:
+        tokens = {name: f"\x00cg-lib-{i}\x00" for i, name in enumerate(_LIBS)}
+        _TEMPLATES["libs"] = [(tokens[name], env.get_template(name).render()) for name in _LIBS]
+        loader = jinja2.ChoiceLoader([jinja2.DictLoader(tokens), env.loader])
+        _TEMPLATES["quick"] = env.overlay(loader=loader)
+    return _TEMPLATES["quick"]
+
+
+def _with_libs(page: str) -> str:
+    """The page of `_quick` with the vis-network files put back in place of their tokens."""
+    for token, text in _TEMPLATES["libs"]:
+        head, found, tail = page.partition(token)
+        page = head + text + tail if found else page
+    return page
 
 
 def _finish(page: str, title: str, info: ViewInfo) -> str:

@@ -31,8 +31,7 @@ from tqdm import tqdm
 from claimgraph.graph import catalog
 from claimgraph.graph.corrections import apply_corrections, load_corrections, raw_catalog
 from claimgraph.graph.identity import document_iri, shown
-from claimgraph.graph.model import Document, Extraction, Node
-from claimgraph.graph.namespaces import base_iri
+from claimgraph.graph.model import Document, Extraction
 from claimgraph.graph.rdf import Run, document_quads
 from claimgraph.ingest.discover import discover
 from claimgraph.ingest.extract import extract_document
@@ -40,9 +39,8 @@ from claimgraph.ingest.markers import mask_footnote_markers, mask_long_runs
 from claimgraph.ingest.nlp import DocumentParser, ParseFailed, load_nlp
 from claimgraph.ingest.passages import split_passages
 from claimgraph.ingest.readers import ReadError, read_document
-from claimgraph.ingest.resolve import _apply as _apply_renames
-from claimgraph.ingest.resolve import resolve_people, unify_labels
 from claimgraph.ingest.rules import Rules, load_rules
+from claimgraph.ingest.stream_resolve import Resolver, Stub
 
 VERSION = "0.1.0"
 #: Seconds one document may take (reading plus extraction) before it is skipped.
@@ -311,88 +309,9 @@ class LocalEngine:
 
 
 @dataclass
-class _Stub:
-    """What cross-document resolution needs of one document: light copies of its nodes."""
-
-    nodes: list[Node]
-    refs: frozenset[str]  # every key the document's nodes and edges name
-
-
-def _stub(ex: Extraction) -> _Stub:
-    nodes = [
-        Node(n.kind, n.key, n.label, mentions=list(n.mentions) if n.kind == "Person" else [])
-        for n in ex.nodes.values()
-    ]
-    for light, n in zip(nodes, ex.nodes.values(), strict=True):
-        light.text = n.text
-    refs = set(ex.nodes)
-    for n in ex.nodes.values():
-        refs.update(n.authors, n.about)
-    for e in ex.edges:
-        refs.update((e.source, e.target))
-    return _Stub(nodes, frozenset(refs))
-
-
-@dataclass
-class Resolution:
-    """People renames and one label per node for a set of documents (see ingest.resolve)."""
-
-    renames: dict[str, tuple[str, str]]
-    chosen: dict[str, tuple[str, str | None]]
-
-    def apply(self, ex: Extraction) -> None:
-        """Resolve one document's extraction in place, as a one-batch ingest would."""
-        if self.renames:
-            _apply_renames(ex, self.renames)
-        unify_labels([ex], {base_iri() + k: self.chosen[k] for k in ex.nodes})
-
-    def signature(self, stub: _Stub) -> tuple:
-        """What this resolution does to a document: equal signatures, equal quads."""
-        renamed = tuple((k, self.renames[k]) for k in sorted(stub.refs) if k in self.renames)
-        final = sorted({self.renames.get(n.key, (n.key,))[0] for n in stub.nodes})
-        return bool(self.renames), renamed, tuple((k, self.chosen.get(k)) for k in final)
-
-
-class Resolver:
-    """Cross-document resolution over every document of an ingest, batch after batch.
-
-    Keeps only light stubs, so resolving after each batch gives the documents committed so
-    far exactly what a one-batch ingest of them would; `BatchWriter.settle` rewrites the
-    few whose resolution later documents changed.
-    """
-
-    def __init__(self, people: dict, labels: dict):
-        self.people, self.labels = people, labels
-        self.stubs: list[_Stub] = []
-
-    def add(self, ex: Extraction) -> _Stub:
-        stub = _stub(ex)
-        self.stubs.append(stub)
-        return stub
-
-    def resolve(self) -> Resolution:
-        copies, pairs = [], []
-        for stub in self.stubs:
-            ex = Extraction()
-            for n in stub.nodes:
-                copy = Node(n.kind, n.key, n.label, mentions=list(n.mentions), text=n.text)
-                ex.nodes[copy.key] = copy
-                if n.kind == "Person":
-                    pairs.append((n.key, copy))
-            copies.append(ex)
-        resolve_people(copies, self.people)
-        renames = {k: (n.key, n.label) for k, n in pairs if n.key != k}
-        chosen = {k.removeprefix(base_iri()): v for k, v in self.labels.items()}
-        for ex in copies:
-            for n in ex.nodes.values():
-                chosen.setdefault(n.key, (n.label, n.text))
-        return Resolution(renames, chosen)
-
-
-@dataclass
 class _Committed:
     spill: Path
-    stub: _Stub
+    stub: Stub
     signature: tuple
 
 

@@ -28,16 +28,23 @@ def resolve_people(batch: list[Extraction], known: dict[str, tuple[str, list[str
             if node.kind == "Person":
                 names.setdefault(node.key, node.label)
                 weight[node.key] = weight.get(node.key, 0) + len(node.mentions)
+    target = person_targets(names, weight)
+    renames = {k: v for k, v in target.items() if v[0] != k}
+    if not renames:
+        return
+    for ex in batch:
+        _apply(ex, renames)
+
+
+def person_targets(names: dict[str, str], weight: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """Each person key's resolved (key, label): the richest compatible name, in rank order so
+    the choice is deterministic; `names` maps key -> label, `weight` key -> mentions."""
     ranked = sorted(names.items(), key=lambda kv: (_richness(kv[1]), len(kv[1])), reverse=True)
     target: dict[str, tuple[str, str]] = {}
-    canon: list[tuple[str, str]] = []  # in rank order, so the choice is deterministic
+    canon: list[tuple[str, str]] = []
     for key, label in ranked:
-        for tkey, tlabel in canon:
-            if compatible(label, tlabel):
-                target[key] = (tkey, tlabel)
-                break
-        else:
-            target[key] = (key, label)
+        target[key] = next((t for t in canon if compatible(label, t[1])), (key, label))
+        if target[key][0] == key:
             canon.append((key, label))
     # Several distinct full names sharing a surname: a bare surname goes to the one the
     # corpus is plainly about (twice the mentions of any other), else stays on its own.
@@ -51,11 +58,7 @@ def resolve_people(batch: list[Extraction], known: dict[str, tuple[str, list[str
             if len(options) > 1:
                 first, second = (weight.get(t[0], 0) for t in options[:2])
                 target[key] = options[0] if first >= 2 * max(1, second) else (key, label)
-    renames = {k: v for k, v in target.items() if v[0] != k}
-    if not renames:
-        return
-    for ex in batch:
-        _apply(ex, renames)
+    return target
 
 
 def _apply(ex: Extraction, renames: dict[str, tuple[str, str]]) -> None:

@@ -20,7 +20,7 @@ from claimgraph.graph.namespaces import base_iri
 from claimgraph.queries import explorer_data as data
 from claimgraph.queries.explorer_curate import Sessions, curate_context, curate_routes
 from claimgraph.queries.explorer_lists import LISTS, annotate, corrections_now, list_page
-from claimgraph.queries.explorer_view import focus_page
+from claimgraph.queries.explorer_view import focus_page, keep_view, recent_view
 
 HERE = Path(__file__).resolve().parent
 PAGE_CSP = (
@@ -190,7 +190,12 @@ def explorer_routes(settings, store, guard, pool, endpoint) -> list:
         kind, _, rest = key.partition("/")
         if kind not in data.KINDS:
             raise data.PageError(404, "no such node kind")
-        body, _ = await build(focus_page, node_iri(kind, rest))
+        iri = node_iri(kind, rest)
+        gen = str(store.current())  # read before the queries: a later write only misses
+        body = recent_view(gen, iri)
+        if body is None:
+            body, _ = await build(focus_page, iri)
+            keep_view(gen, iri, body)
         headers = {"Content-Security-Policy": VIEW_CSP, "Cache-Control": "no-store"}
         return HTMLResponse(body, headers={**headers, "X-Content-Type-Options": "nosniff"})
 

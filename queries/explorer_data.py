@@ -70,14 +70,55 @@ def _wire(term: Identifier) -> tuple:
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_TOKEN = re.compile(
+    r'<[^<>\s"{}]*>|#[^\n]*|"(?:[^"\\]|\\.)*"|\bWHERE\s*\{|[{}]|\bFILTER\b|[?$]\w+',
+    re.IGNORECASE,
+)
+
+
+def _value_groups(text: str, name: str) -> list[int]:
+    """Where VALUES blocks for ?name must go for the query to answer as if ?name were bound
+    everywhere (as the page binds it): just inside the WHERE of each (sub-)SELECT that uses
+    it, since a sub-SELECT (with its LIMIT) is evaluated before the VALUES outside it joins,
+    and inside each group holding a FILTER that uses it, which sees nothing from outside."""
+    opened: list[tuple[int, bool]] = []  # (offset after the "{", opens a WHERE)
+    found: list[int] = []
+
+    def add(at: int | None) -> None:
+        if at is not None and at not in found:
+            found.append(at)
+
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if token.endswith("{"):
+            opened.append((m.end(), token != "{"))
+        elif token == "}":
+            del opened[-1:]
+        elif token.upper() == "FILTER" and opened:
+            end = text.find("\n", m.end())
+            if re.compile(rf"[?$]{name}\b").search(text, m.end(), len(text) if end < 0 else end):
+                add(opened[-1][0])
+        elif token[1:] == name:
+            add(next((at for at, where in reversed(opened) if where), None))
+    return found
 
 
 def query_link(text: str, bindings: dict[str, Identifier]) -> str:
-    """A /query URL running `text` with `bindings` written as a VALUES block (for people to
-    follow and edit; the page itself binds them as terms)."""
-    values = "".join(f"\n  VALUES ?{k} {{ {v.n3()} }}" for k, v in bindings.items())
-    runnable = _WHERE.sub(lambda m: m.group(0) + values, text, count=1) if values else text
-    return "/query?" + urlencode({"query": runnable, "format": "json"})
+    """A /query URL running `text` with `bindings` written as VALUES blocks (for people to
+    follow and edit; the page itself binds them as terms), so that it answers what the page
+    got. A parameter naming a graph is also written into its `GRAPH`: Oxigraph joins a VALUES
+    block with `GRAPH ?doc {...}` only after evaluating the pattern in every graph."""
+    inserts: dict[int, str] = {}
+    for k, v in bindings.items():
+        if isinstance(v, URIRef):
+            text = re.sub(rf"\bGRAPH\s+\?{k}\b", lambda _, v=v: f"GRAPH {v.n3()}", text)
+        where = _WHERE.search(text)
+        groups = _value_groups(text, k) or ([where.end()] if where else [])
+        for at in groups:
+            inserts[at] = inserts.get(at, "") + f"\n  VALUES ?{k} {{ {v.n3()} }}"
+    for at in sorted(inserts, reverse=True):
+        text = text[:at] + inserts[at] + text[at:]
+    return "/query?" + urlencode({"query": text, "format": "json"})
 
 
 @dataclass
@@ -89,6 +130,13 @@ class Runner:
     names: dict[str, str] | None = None
 
     def select(self, title: str, text: str, **params: Identifier) -> list[dict]:
+        return self.head(title, text, None, params)[0]
+
+    def head(
+        self, title: str, text: str, shown: int | None, params: dict[str, Identifier]
+    ) -> tuple[list[dict], int]:
+        """The first `shown` rows (all if None) as dicts, and the number of rows: a list page
+        draws 500 of thousands, and turning every row into a dict cost more than drawing."""
         job = {"query": text, "bindings": {k: _wire(v) for k, v in params.items()}}
         started = time.perf_counter()
         reply = self.run_job(job)
@@ -96,20 +144,24 @@ class Runner:
         if reply["status"] != 200:
             body = reply["body"].decode("utf-8", "replace").strip()
             raise PageError(reply["status"], f"{title}: {body}")
-        data = json.loads(reply["body"])
-        rows = [
-            {k: _value(v) for k, v in binding.items()} for binding in data["results"]["bindings"]
-        ]
-        shown = {k: v.n3() for k, v in params.items()}
+        bindings = json.loads(reply["body"])["results"]["bindings"]
+        rows = [{k: _value(v) for k, v in b.items()} for b in bindings[:shown]]
+        bound = {k: v.n3() for k, v in params.items()}
         link = query_link(text, params)
         truncated = bool(reply.get("truncated"))
-        self.ran.append(Ran(title, text, shown, link, len(rows), truncated, ms))
-        return rows
+        self.ran.append(Ran(title, text, bound, link, len(bindings), truncated, ms))
+        return rows, len(bindings)
 
     def saved(self, name: str, **values: object) -> list[dict]:
         """A saved query of the library (`queries/*.rq`) with its declared parameters."""
+        return self.saved_head(name, None, values)[0]
+
+    def saved_head(
+        self, name: str, shown: int | None, values: dict[str, object]
+    ) -> tuple[list[dict], int]:
+        """A saved query's first `shown` rows and its number of rows (see `head`)."""
         query = load_query(name)
-        return self.select(query.title or name, query.text, **query.bindings(values))
+        return self.head(query.title or name, query.text, shown, query.bindings(values))
 
     def doc(self, iri: str | None) -> dict:
         """A document as shown in a list, named by its file (one query per page, cached)."""

@@ -91,9 +91,9 @@ def list_page(r: Runner, page: ListPage, params: dict[str, str]) -> dict:
     """The rows of a list page, each a list of cells {label, href}."""
     saved = load_query(page.query)
     values = {k: v for k, v in params.items() if k in page.params and v != ""}
-    rows = r.saved(page.query, **values)
+    rows, total = r.saved_head(page.query, SHOWN_ROWS, values)
     table = []
-    for row in rows[:SHOWN_ROWS]:
+    for row in rows:
         cells = [_cell(r, row, value, label) for _, value, label in page.columns]
         table.append(cells)
     return {
@@ -101,7 +101,7 @@ def list_page(r: Runner, page: ListPage, params: dict[str, str]) -> dict:
         "description": saved.description,
         "headers": [h for h, _, _ in page.columns],
         "rows": table,
-        "total": len(rows),
+        "total": total,
         "params": {p.name: values.get(p.name, p.default) for p in saved.params},
     }
 

@@ -3,6 +3,8 @@ fetched through the worker pool and drawn by graph/views.py (vis-network, inline
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import networkx as nx
 from rdflib import URIRef
 
@@ -12,6 +14,9 @@ from claimgraph.queries.explorer_data import Runner, kind_of
 
 #: Nodes drawn at most in an embedded view (live layout up to here; see docs/views.md).
 VIEW_MAX_NODES = 150
+#: Views kept, keyed by store generation and node (about 800 kB each, vis-network inlined).
+RECENT_VIEWS = 16
+_RECENT: OrderedDict[tuple[str, str], str] = OrderedDict()
 
 
 def neighbourhood(r: Runner, iri: str) -> nx.MultiDiGraph:
@@ -41,3 +46,19 @@ def focus_page(r: Runner, iri: str) -> str:
     G = neighbourhood(r, iri)
     title = G.nodes[iri]["label"] if iri in G else iri
     return render_html(G, title=f"{title}: 2 hops", max_nodes=VIEW_MAX_NODES)
+
+
+def recent_view(gen: str, iri: str) -> str | None:
+    """A view page drawn for `iri` in store generation `gen`, if still kept. A write makes a
+    new generation, so a kept page is never stale. Called from the event loop only."""
+    body = _RECENT.get((gen, iri))
+    if body is not None:
+        _RECENT.move_to_end((gen, iri))
+    return body
+
+
+def keep_view(gen: str, iri: str, body: str) -> None:
+    """Keep a view page drawn from generation `gen` (the oldest kept one goes)."""
+    _RECENT[(gen, iri)] = body
+    while len(_RECENT) > RECENT_VIEWS:
+        _RECENT.popitem(last=False)

@@ -57,3 +57,26 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_a_task_of_several_files_keeps_each_files_outcome_and_extraction(tmp_path):
+    """Files parsed together in one task extract as they do alone, in order, each failure
+    its own; an unchanged file is only read."""
+    from claimgraph.ingest.distributed import process_files
+    from claimgraph.ingest.pipeline import read_one
+    from claimgraph.ingest.rules import load_rules
+
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "00-00-blank.txt").write_text(" \n", encoding="utf-8")
+    paths = sorted(corpus.iterdir())
+    same = paths[2]  # stored before with this content: skipped as unchanged
+    files = [(str(p), p.name, read_one(p, p.name).sha256 if p == same else None) for p in paths]
+    rules = load_rules(None)
+    together = process_files(files, rules)
+    alone = [process_files([f], rules)[0] for f in files]
+    assert [o[0] for o in together] == ["failed", "ok", "unchanged", "ok", "ok"]
+    assert "00-00-blank.txt" in together[0][1]
+    for a, b in zip(together, alone, strict=True):
+        assert a[0] == b[0]
+        if a[0] == "ok":
+            assert (a[1].name, a[2].nodes, a[2].edges) == (b[1].name, b[2].nodes, b[2].edges)

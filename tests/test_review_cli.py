@@ -30,7 +30,10 @@ def test_a_reader_reviews_corrects_and_the_corrections_outlive_a_reingest(store)
     s = ["--store", str(store / "store")]
     waiting = json.loads(ok("review", "list", "--json", "--limit", "50", *s))
     assert waiting and waiting == sorted(waiting, key=lambda r: r["confidence"])
-    worst = waiting[0]
+    # the least sure edge of the sentences that stay when the document changes below
+    worst = next(
+        r for r in waiting if "salt" not in r["subjectLabel"] + r["objectLabel"] + r["quote"]
+    )
     assert worst["quote"] and worst["id"].startswith("edge/")
     out = ok("review", "reject", worst["id"], "--note", "misread", "--by", "Ana Reviewer", *s)
     assert out.startswith("rejected: ")

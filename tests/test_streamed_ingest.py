@@ -132,3 +132,71 @@ def test_a_generation_with_many_table_files_is_rewritten_compacted(tmp_path, mon
     assert nquads(rewritten) == nquads(plain)
     tables = len(list(rewritten.current().glob("*.sst")))
     assert tables < len(list(plain.current().glob("*.sst")))
+
+
+def reference_resolution(people: dict, labels: dict, extractions: list) -> tuple[dict, dict]:
+    """Renames and labels as a one-batch ingest makes them: ingest.resolve over copies of
+    every document's nodes (what the streamed resolver must reproduce batch after batch)."""
+    from claimgraph.graph.model import Extraction, Node
+    from claimgraph.graph.namespaces import base_iri
+    from claimgraph.ingest.resolve import resolve_people
+
+    copies, pairs = [], []
+    for x in extractions:
+        ex = Extraction()
+        for n in x.nodes.values():
+            copy = Node(n.kind, n.key, n.label, mentions=list(n.mentions), text=n.text)
+            ex.nodes[copy.key] = copy
+            if n.kind == "Person":
+                pairs.append((n.key, copy))
+        copies.append(ex)
+    resolve_people(copies, people)
+    renames = {k: (n.key, n.label) for k, n in pairs if n.key != k}
+    chosen = {k.removeprefix(base_iri()): v for k, v in labels.items()}
+    for ex in copies:
+        for n in ex.nodes.values():
+            chosen.setdefault(n.key, (n.label, n.text))
+    return renames, chosen
+
+
+def invented_extraction(rng) -> object:
+    """A document's nodes: people named in full, by initial or by bare surname, and nodes
+    spelled differently (same key, another label)."""
+    from claimgraph.graph.identity import node_key
+    from claimgraph.graph.model import Extraction, Mention, Node
+
+    given = {"Oyelaran": ["Adaeze", "A.", "Bola"], "Thorvik": ["Ilse", "Ivar", "I."]}
+    given |= {"Mbeki-Ross": ["Tomas"], "Quill": ["Hana", "H.", "Hugo"], "Esterhazy": ["Petra"]}
+    ex = Extraction()
+    for _ in range(rng.randint(1, 4)):
+        last = rng.choice(sorted(given))
+        first = rng.choice([*given[last], None, None])
+        label = f"{first} {last}" if first else last
+        label = label.upper() if rng.random() < 0.2 else label  # same key, another spelling
+        mentions = [Mention(i, i + 3) for i in range(rng.randint(1, 6))]
+        ex.add_node(Node("Person", node_key("Person", label), label, mentions=mentions))
+    for _ in range(rng.randint(0, 2)):
+        title = rng.choice(["The Salt Road", "the salt road", "Harbour Law", "HARBOUR LAW"])
+        ex.add_node(Node("Work", node_key("Work", title), title))
+    return ex
+
+
+def test_the_streamed_resolver_matches_one_batch_resolution_after_every_batch():
+    import random
+
+    from claimgraph.graph.identity import node_key
+    from claimgraph.graph.namespaces import base_iri
+    from claimgraph.ingest.stream_resolve import Resolver
+
+    for seed in range(40):
+        rng = random.Random(seed)
+        people = {f"iri{i}": (label, []) for i, label in enumerate(["Ivar Thorvik", "Quill"])}
+        labels = {base_iri() + node_key("Person", "Quill"): ("Quill", None)}
+        resolver, seen = Resolver(people, labels), []
+        for _batch in range(rng.randint(1, 6)):
+            for _ in range(rng.randint(1, 4)):
+                ex = invented_extraction(rng)
+                seen.append(ex)
+                resolver.add(ex)
+            got = resolver.resolve()
+            assert (got.renames, got.chosen) == reference_resolution(people, labels, seen), seed

@@ -383,3 +383,24 @@ def test_planted_script_is_inert_in_the_overview(browser, tmp_path):
         assert view.js("document.querySelectorAll('img, svg, b[onmouseover]').length") == 0
     finally:
         view.close()
+
+
+def test_declutter_leaves_no_two_node_boxes_overlapping_on_a_crowded_layout():
+    import random
+
+    from claimgraph.graph.overview import _label_box, declutter
+
+    rng = random.Random(7)
+    words = ["harbour", "TAX", "ledger", "of", "1921", "salt", "Keepers", "guild", "the"]
+    labels = {i: " ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for i in range(60)}
+    sizes = {i: rng.uniform(10, 32) for i in labels}
+    crowded = {i: (rng.uniform(0, 300), rng.uniform(0, 200)) for i in labels}  # a tight cluster
+    pos = declutter(crowded, labels, sizes)
+    boxes = {i: _label_box(labels[i], sizes[i]) for i in labels}
+    for i in labels:
+        for j in range(i):
+            (xi, yi), (xj, yj) = pos[i], pos[j]
+            (wi, hi, di), (wj, hj, dj) = boxes[i], boxes[j]
+            apart_x = abs(xi - xj) >= (wi + wj) / 2
+            apart_y = abs((yi + di) - (yj + dj)) >= (hi + hj) / 2
+            assert apart_x or apart_y, (labels[i], labels[j])
