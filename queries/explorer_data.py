@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from claimgraph.graph.curation import corrections_graph
 from claimgraph.graph.display import display_text
 from claimgraph.graph.namespaces import CG, CITO, SCHEMA, base_iri
 from claimgraph.queries import explorer_sparql as sparql
@@ -308,6 +309,25 @@ def edges(r: Runner, iri: str) -> list[dict]:
     ]
 
 
+def reader_edges(r: Runner, iri: str) -> list[dict]:
+    """Evidence rows of the edges readers added to ?node (no passage: the reader's quote)."""
+    book = URIRef(corrections_graph().value)
+    rows = r.select("Edges added by readers", sparql.READER_EDGES, node=URIRef(iri), book=book)
+    return [
+        {
+            "stance": row.get("stance"),
+            "other": node_ref(row.get("other"), row.get("otherLabel")),
+            "quote": display_text(row.get("quote") or ""),
+            "confidence": row.get("confidence"),
+            "document": node_ref(None, "added by a reader"),
+            "at": None,
+            "dir": row["dir"],
+            "edge": stance_edge(iri, row, "other", row["dir"] == "in"),
+        }
+        for row in rows
+    ]
+
+
 def claim_page(r: Runner, iri: str) -> dict:
     node = node_header(r, iri)
     trail = r.saved("evidence-trail", claim=iri)
@@ -319,6 +339,7 @@ def claim_page(r: Runner, iri: str) -> dict:
         evidence.append(
             {**evidence_row(r, row, other, label), "dir": "in" if incoming else "out", "edge": edge}
         )
+    evidence += reader_edges(r, iri)
     linked = links(r, iri)
     for ref in linked.get("author/out", []):
         ref["edge"] = edge_ref(iri, str(SCHEMA.author), ref["iri"])

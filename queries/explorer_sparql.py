@@ -63,6 +63,21 @@ WHERE {
 }
 ORDER BY ?dir ?stance ?document ?start"""
 
+#: Edges a reader added (`claimgraph review add`) into and out of ?node: they live in the
+#: corrections graph ?book, quoted by the reader (a cg:ReaderQuote, no document offsets).
+READER_EDGES = """SELECT ?node ?book ?dir ?stance ?other ?otherLabel ?quote ?confidence WHERE {
+  GRAPH ?book {
+    { ?edge cito:hasCitingEntity ?node ; cito:hasCitedEntity ?other . BIND("out" AS ?dir) }
+    UNION { ?edge cito:hasCitedEntity ?node ; cito:hasCitingEntity ?other . BIND("in" AS ?dir) }
+    ?edge cito:hasCitationCharacterization ?rel ; prov:wasDerivedFrom ?said ;
+          cg:confidence ?confidence .
+    ?said a cg:ReaderQuote ; oa:hasSelector/oa:exact ?quote .
+  }
+  OPTIONAL { ?other rdfs:label ?otherLabel }
+  BIND(STRAFTER(STR(?rel), STR(cito:)) AS ?stance)
+}
+ORDER BY ?dir ?stance ?other"""
+
 #: Where ?node is stated (a claim) or mentioned (a person, work, event).
 MENTIONS = """SELECT ?node ?document ?start ?end ?quote WHERE {
   {

@@ -343,11 +343,15 @@ def test_merge_add_and_undo_from_the_forms(browser, server):  # noqa: F811
         assert _ask(base, edge)
         added = tab.page.locator("ul.corrections li", has_text="as the pilot <b>wrote</b>")
         assert added.count() == 1
+        # the claim's evidence lists the added edge with the reader's quote
+        shown = tab.page.locator("ul.evidence li.stance-disputes", has_text="as the pilot")
+        assert shown.count() == 1 and "added by a reader" in shown.inner_text()
         tab.inert()
         with tab.page.expect_navigation():
             added.locator("button", has_text="Undo").click()
         assert not _ask(base, edge)
         assert tab.page.locator("ul.corrections li", has_text="as the pilot").count() == 0
+        assert tab.page.locator("ul.evidence li", has_text="as the pilot").count() == 0
     finally:
         tab.close()
 
