@@ -7,7 +7,9 @@ a free port; pages are opened in Debian's Chromium, which may reach nothing but 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -286,3 +288,33 @@ def test_overview_screenshot_of_the_invented_corpus(browser, server, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "explorer-overview.png"))
     finally:
         page.close()
+
+
+_SHOWN = re.compile(
+    r"<h3>(?P<title>[^<]*)<small>(?P<rows>\d+) rows?(?P<cut>, cut)?.*?"
+    r'<a class="run" href="(?P<link>[^"]+)">',
+    re.S,
+)
+
+
+def test_each_page_s_sparql_link_answers_what_the_page_shows(server):
+    """ "Run it at /query" runs the page's own query: same rows as the page reports."""
+    base, _ = server
+    claim = _keys(base, "SELECT ?n WHERE { ?n a schema:Claim ; ^cito:disputes ?x }")[0]
+    person = _keys(base, "SELECT ?n WHERE { ?n a schema:Person }")[0]
+    work = _keys(base, "SELECT ?n WHERE { ?n a schema:CreativeWork }")[0]
+    doc = _keys(base, "SELECT ?n WHERE { ?n a cg:SourceDocument }")[0]
+    pages = [claim, person, work, doc, "search?q=harbour", "list/contested", "list/low-confidence"]
+    checked = 0
+    for path in pages:
+        page = _get(f"{base}/{path}")[1].decode()
+        shown = list(_SHOWN.finditer(page))
+        assert shown, path
+        for m in shown:
+            if m["cut"]:
+                continue
+            link = html.unescape(m["link"])
+            answer = json.loads(_get(urllib.parse.urljoin(base + "/", link))[1])
+            assert len(answer["results"]["bindings"]) == int(m["rows"]), (path, m["title"])
+            checked += 1
+    assert checked >= 10
