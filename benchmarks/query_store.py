@@ -261,7 +261,7 @@ def task_load_api(args) -> dict:
 
     The write is what an ingest pays per commit; the build (synthetic documents and
     `document_quads`, rdflib terms or pyoxigraph Quads) is reported apart, for both."""
-    from claimgraph.graph.store import DiskStore, MemoryStore
+    from claimgraph.graph.store import DiskStore, MemoryStore, named_quads
 
     start = time.perf_counter()
     graphs, total, _ = generate(args.triples, native=args.engine == "claimgraph-native")
@@ -279,7 +279,7 @@ def task_load_api(args) -> dict:
     seconds = time.perf_counter() - start
     done = os.times()
     if isinstance(store, DiskStore):
-        stored = len(store.oxigraph())
+        stored = sum(1 for _ in named_quads(store.oxigraph()))  # not the merge
     else:
         stored = sum(len(g) for g in store.dataset().graphs())
     return {
@@ -309,6 +309,10 @@ def task_load_file(args) -> dict:
         db.flush()
         count = len(db)
         del db
+        loaded = time.perf_counter()
+        store.replace_graphs({})  # the next write builds the merged default graph
+        merge_seconds = time.perf_counter() - loaded
+        start += merge_seconds  # reported apart: the file load is compared without it
     elif args.engine == "oxigraph-disk":  # reference: pyoxigraph's own on-disk bulk load
         import pyoxigraph as ox
 
@@ -330,7 +334,10 @@ def task_load_file(args) -> dict:
         ds.parse(args.data, format="nquads")
         count = len(ds)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "base_mib": base, "peak_mib": rss_mib(), "quads": count}
+    out = {"seconds": seconds, "base_mib": base, "peak_mib": rss_mib(), "quads": count}
+    if args.engine == "claimgraph":
+        out["merge_seconds"] = merge_seconds
+    return out
 
 
 class Budget(Exception):
@@ -571,7 +578,9 @@ def report(args, work: Path, data: Path) -> int:
     say(
         f"  file load into a store generation {load[('file', 'claimgraph')]['seconds']:.2f} s "
         f"against pyoxigraph's own on-disk bulk_load {ox_disk:.2f} s: "
-        f"{load[('file', 'claimgraph')]['seconds'] / ox_disk:.2f}x (target <= 1.3x); "
+        f"{load[('file', 'claimgraph')]['seconds'] / ox_disk:.2f}x (target <= 1.3x), then "
+        f"{load[('file', 'claimgraph')]['merge_seconds']:.2f} s to build the merged default "
+        "graph at the next write; "
         f"ingest-path quads {fmt_ratio(load[('native', 'claimgraph')]['seconds'], load[('api', 'rdflib')]['seconds'])}"
         " faster than rdflib's memory store (target >= 3x)"
     )

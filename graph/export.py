@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from claimgraph.graph.corrections import raw_graphs
 from claimgraph.graph.curation import corrections_graph
 from claimgraph.graph.namespaces import PREFIXES
+from claimgraph.graph.store import named_quads
 
 _FORMATS = {
     "trig": ox.RdfFormat.TRIG,
@@ -34,7 +35,7 @@ def export(store, fmt: str, out: BinaryIO, raw: bool = False) -> None:
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     if fmt in ("trig", "nquads"):
         kwargs = {"prefixes": prefixes} if fmt == "trig" else {}
-        db.dump(out, rdf_format, **kwargs)
+        ox.serialize(named_quads(db), out, rdf_format, **kwargs)  # not the stored merge
     else:
         triples = db.query(_UNION)
         kwargs = {"prefixes": prefixes} if fmt == "turtle" else {}

@@ -1,11 +1,17 @@
 """A claimgraph store on a SPARQL 1.1 server (Oxigraph server, Virtuoso, ...) over HTTP.
 
 `RemoteStore(url)` offers what the commands use of `DiskStore`: `replace_graphs` (one
-update request per document: `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }`,
-which both Oxigraph and Virtuoso run as one transaction), `dataset()` (an object whose
+update request per document: `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }`
+and the upkeep of the merged graph, which both Oxigraph and Virtuoso run as one
+transaction), `dataset()` (an object whose
 `.query()` runs on the server and returns an rdflib Result) and `oxigraph()` (an
 in-memory copy, for export and validation). Credentials come from CLAIMGRAPH_STORE_USER /
 CLAIMGRAPH_STORE_PASSWORD or ~/.netrc, never from the URL.
+
+On an Oxigraph server, as in the embedded store, queries read a default graph that is the
+merge of the document graphs, each triple once: the server's own default graph, kept by the
+same update requests. Other servers (Virtuoso) get the document graphs as the protocol's
+default graphs and merge them their way (Virtuoso repeats a triple once per graph).
 """
 
 from __future__ import annotations
@@ -21,13 +27,12 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import XSD, Dataset, Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
-from claimgraph.graph.namespaces import CG, PREFIXES, bind_prefixes
-from claimgraph.graph.store import StoreError, to_ox
+from claimgraph.graph.namespaces import CG, PREFIXES
+from claimgraph.graph.store import StoreError, open_dataset, to_ox
 
 ENV_USER = "CLAIMGRAPH_STORE_USER"
 ENV_PASSWORD = "CLAIMGRAPH_STORE_PASSWORD"
@@ -137,6 +142,7 @@ class RemoteStore:
         self.endpoints = Endpoints(ends.query, update_url or ends.update, ends.oxigraph)
         self.path = RemoteLocation(url.rstrip("/"))
         self.url = self.path
+        self._merged = False
         self._client = httpx.Client(
             auth=_ChallengeAuth(*login) if login else None,
             timeout=timeout,
@@ -178,14 +184,30 @@ class RemoteStore:
         return self._post(self.endpoints.query, data, accept)
 
     def dataset_parameters(self, graphs: list[str] | None = None) -> list[tuple[str, str]]:
-        """The SPARQL protocol dataset: the document graphs, as named graphs and merged as
-        the default graph. Oxigraph takes its `union-default-graph` option instead; other
-        servers (Virtuoso) also hold system graphs that must stay out of the answers."""
+        """The SPARQL protocol dataset: the merge of the document graphs as the default
+        graph, and the document graphs as named graphs (Virtuoso also holds system graphs
+        that must stay out of the answers). A store written before the merge was kept is
+        read through the server's union, which repeats a triple once per document."""
         if self.endpoints.oxigraph:
-            return [("union-default-graph", "")]
+            return [] if self.merged() else [("union-default-graph", "")]
         graphs = self.graphs() if graphs is None else graphs
         graphs = graphs or [_NO_GRAPH]
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+
+    def merged(self) -> bool:
+        """Whether an Oxigraph server's default graph is the merge of the document graphs
+        (it is once claimgraph has written to it; an empty server counts as merged)."""
+        if not self._merged and self.endpoints.oxigraph:
+            held = self.request("ASK { ?s ?p ?o }", dataset=[]).json().get("boolean", False)
+            self._merged = bool(held) or not self.graphs()
+        return self._merged
+
+    def _merge_existing(self) -> None:
+        """Build the merge on an Oxigraph server written before it was kept."""
+        if not self.endpoints.oxigraph or self.merged():
+            return
+        self.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self._merged = True
 
     # -- reading ----------------------------------------------------------------------
     def graphs(self) -> list[URIRef]:
@@ -209,15 +231,17 @@ class RemoteStore:
             body = self.request(query, dataset=[]).content
             triples = ox.parse(body, format=ox.RdfFormat.TURTLE)
             graph = ox.NamedNode(g)
-            db.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            db.bulk_extend(
+                ox.Quad(t.subject, t.predicate, t.object, name)
+                for t in triples
+                for name in (graph, ox.DefaultGraph())  # the default graph: the merge
+            )
         return db
 
     def local_dataset(self) -> Dataset:
         """An rdflib Dataset over an in-memory copy (union default graph), for readers that
         need the whole rdflib API: SHACL validation, evaluation against gold."""
-        ds = Dataset(store=OxigraphStore(store=self.oxigraph()), default_union=True)
-        bind_prefixes(ds)
-        return ds
+        return open_dataset(self.oxigraph())
 
     # -- writing ----------------------------------------------------------------------
     @contextmanager
@@ -236,15 +260,31 @@ class RemoteStore:
         Each document is one update request, so each is replaced all-or-nothing on the
         server; a failure part-way leaves the earlier documents replaced, the rest as before.
         """
+        self._merge_existing()
+        merge = self.endpoints.oxigraph
         for name, quads in graphs.items():
-            self.update(replace_graph_update(name, quads))
-        dropped = [f"DROP SILENT GRAPH {to_ox(name)}" for name in remove]
+            self.update(replace_graph_update(name, quads, merge))
+        dropped = [drop_graph_update(name, merge) for name in remove]
         if dropped:
             self.update(" ;\n".join(dropped))
 
 
-def replace_graph_update(name: URIRef, quads: Iterable[tuple]) -> str:
-    """`DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { ... } }` as one request."""
+def drop_graph_update(name: URIRef, merge: bool = False) -> str:
+    """Drop graph `name`; with `merge`, first drop from the default graph each triple of it
+    that no other graph holds."""
+    graph = to_ox(name)
+    text = f"DROP SILENT GRAPH {graph}"
+    if not merge:
+        return text
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {graph}) }} }} ;\n{text}"
+    )
+
+
+def replace_graph_update(name: URIRef, quads: Iterable[tuple], merge: bool = False) -> str:
+    """Graph `name` replaced by `quads` as one request; with `merge`, the default graph kept
+    the merge of every graph."""
     graph = to_ox(name)
     triples = [
         ox.Triple(q.subject, q.predicate, q.object)
@@ -252,10 +292,12 @@ def replace_graph_update(name: URIRef, quads: Iterable[tuple]) -> str:
         else ox.Triple(to_ox(q[0]), to_ox(q[1]), to_ox(q[2]))
         for q in quads
     ]
-    text = f"DROP SILENT GRAPH {graph}"
+    text = drop_graph_update(name, merge)
     if triples:
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         text += f" ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
+        if merge:
+            text += f" ;\nINSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
     return text
 
 

@@ -7,6 +7,9 @@ on every core for a large write, no write-ahead log left behind), and only then 
 `CURRENT` atomically; once a generation holds many table files, the next write rewrites it
 whole instead, compacted. A killed or failed write therefore leaves `CURRENT` on the
 previous, intact generation, and readers never open a database that is being written.
+The default graph is kept as the merge of the named graphs (each triple once, however many
+documents state it), so that default-graph queries count right; Oxigraph's own union default
+graph repeats a triple once per graph that holds it (fixed upstream after 0.5).
 One writer at a time holds `LOCK`; a second gets `StoreBusy` at once, or waits if asked.
 A writer may take the lock before its slow work (`with store.writing(): ...`), so a second
 writer learns at once that the store is busy rather than after reading every file.
@@ -123,10 +126,8 @@ class DiskStore:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
     def dataset(self) -> Dataset:
-        """The whole store as a read-only rdflib Dataset whose default graph is the union."""
-        ds = Dataset(store=OxigraphStore(store=self.oxigraph()), default_union=True)
-        bind_prefixes(ds)
-        return ds
+        """The whole store as a read-only rdflib Dataset whose default graph is the merge."""
+        return open_dataset(self.oxigraph())
 
     # -- writing ----------------------------------------------------------------------
     @contextmanager
@@ -208,12 +209,15 @@ class DiskStore:
             db = ox.Store(str(tmp))
             try:
                 logged = False  # whether anything went through the write-ahead log
+                stale: set[ox.Triple] = set()  # what the replaced graphs held
                 if rewrite:  # a fresh, compacted copy of what stays
                     drop = set(names)
                     source = ox.Store.read_only(str(old))
+                    stale = _triples(source, names)
                     db.bulk_extend(q for q in source if q.graph_name not in drop)
                     del source
                 elif old is not None:
+                    stale = _triples(db, names)
                     for name in names:
                         if db.contains_named_graph(name):
                             db.remove_graph(name)
@@ -222,9 +226,14 @@ class DiskStore:
                     if not quads:  # a bulk load names only the graphs it has quads for
                         db.add_graph(to_ox(name))
                         logged = True
+                if not has_merged_default(db):  # written before the merge was kept
+                    _merge_all(db)
+                added = [q for quads in graphs.values() for q in to_ox_quads(quads)]
                 # Bulk loads skip transactions, which is safe: this generation stays private
                 # until the rename below makes it live.
-                bulk_write(db, [q for quads in graphs.values() for q in to_ox_quads(quads)])
+                bulk_write(db, added, merge=added)
+                if stale:
+                    logged |= _unmerge(db, stale - {q.triple for q in added})
                 if logged:
                     db.flush()  # the log's changes into table files: opens stay fast
             finally:
@@ -243,10 +252,82 @@ class DiskStore:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def bulk_write(db: ox.Store, quads: list[ox.Quad]) -> None:
-    """Bulk-load `quads` into `db` on every core (up to 4): one share as Quads here, the
-    others as N-Quads bytes on threads, since `bulk_load` releases the GIL and `bulk_extend`
-    does not. Each share builds its own table files, so small writes stay one share."""
+def has_merged_default(db: ox.Store) -> bool:
+    """Whether `db`'s default graph is the merge of its named graphs, as `DiskStore` writes
+    it; False for a store written before that, or a copy that holds named graphs only."""
+    if next(iter(db.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+        return True
+    return next(iter(db.named_graphs()), None) is None
+
+
+def default_graph_options(db: ox.Store) -> dict:
+    """`Store.query` options that make the default graph the merge of the named graphs."""
+    return {} if has_merged_default(db) else {"use_default_graph_as_union": True}
+
+
+def open_dataset(db: ox.Store) -> Dataset:
+    """`db` as an rdflib Dataset whose default graph is the merge of its named graphs (the
+    stored merge, or for a store without one, Oxigraph's union, which repeats triples)."""
+    ds = Dataset(store=OxigraphStore(store=db), default_union=not has_merged_default(db))
+    bind_prefixes(ds)
+    return ds
+
+
+def named_quads(db: ox.Store) -> Iterator[ox.Quad]:
+    """The quads of `db`'s named graphs: what the documents said, without the merge."""
+    for graph in list(db.named_graphs()):
+        yield from db.quads_for_pattern(None, None, None, graph)
+
+
+def _merge_all(db: ox.Store) -> None:
+    """Load the merge of `db`'s named graphs into its default graph (Oxigraph deduplicates
+    and serializes them without a Python object per triple)."""
+    merge = db.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    data = merge.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+    if b"_:" in data:  # the parser would rename blank nodes: load them as Quads
+        db.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in named_quads(db)])
+    elif data:
+        db.bulk_load(data, ox.RdfFormat.N_TRIPLES, lenient=True)
+
+
+def _triples(db: ox.Store, names: Iterable) -> set[ox.Triple]:
+    return {q.triple for name in names for q in db.quads_for_pattern(None, None, None, name)}
+
+
+def _unmerge(db: ox.Store, triples: set[ox.Triple]) -> bool:
+    """Drop from the default graph each of `triples` that no named graph holds any more;
+    whether anything was dropped."""
+    dropped = False
+    for t in triples:
+        holders = db.quads_for_pattern(t.subject, t.predicate, t.object)
+        if all(isinstance(q.graph_name, ox.DefaultGraph) for q in holders):
+            db.remove(ox.Quad(t.subject, t.predicate, t.object))
+            dropped = True
+    return dropped
+
+
+def bulk_write(db: ox.Store, quads: list[ox.Quad], merge: list[ox.Quad] = ()) -> None:
+    """Bulk-load `quads` into `db`, and the triples of `merge` into its default graph.
+
+    The merge goes as N-Triples bytes to a thread of its own, and `quads` on every core (up
+    to 4): one share as Quads here, the others as N-Quads bytes on threads, since
+    `bulk_load` releases the GIL and `bulk_extend` does not. Each share builds its own table
+    files, so small writes stay one share."""
+    if not merge:
+        _bulk_write(db, quads)
+        return
+    triples = ox.serialize((q.triple for q in merge), format=ox.RdfFormat.N_TRIPLES)
+    if b"_:" in triples:  # blank nodes would be renamed by the parser: load them as Quads
+        _bulk_write(db, quads + [ox.Quad(q.subject, q.predicate, q.object) for q in merge])
+        return
+    with ThreadPoolExecutor(1) as pool:
+        merging = pool.submit(db.bulk_load, triples, ox.RdfFormat.N_TRIPLES, lenient=True)
+        del triples
+        _bulk_write(db, quads)
+        merging.result()
+
+
+def _bulk_write(db: ox.Store, quads: list[ox.Quad]) -> None:
     shares = max(1, min(_cores(), 4, len(quads) // PARALLEL_QUADS))
     if shares == 1:
         db.bulk_extend(quads)

@@ -18,15 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import BNode, Dataset, Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from claimgraph.graph.errors import UserError
-from claimgraph.graph.namespaces import bind_prefixes
 from claimgraph.graph.remote_store import RemoteStore, is_url
-from claimgraph.graph.store import DiskStore, MemoryStore, StoreError
+from claimgraph.graph.store import DiskStore, MemoryStore, StoreError, open_dataset
 from claimgraph.queries.endpoint import oxigraph_syntax_message
 from claimgraph.queries.library import QueryError, SavedQuery, list_queries, load_query, resolve
 
@@ -72,9 +70,7 @@ def open_target(target) -> Graph:
     if isinstance(target, RemoteStore):
         return target.dataset()
     if isinstance(target, ox.Store):
-        ds = Dataset(store=OxigraphStore(store=target), default_union=True)
-        bind_prefixes(ds)
-        return ds
+        return open_dataset(target)
     if isinstance(target, str) and is_url(target):
         return open_target(RemoteStore(target))
     if isinstance(target, str | os.PathLike):

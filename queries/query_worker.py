@@ -133,7 +133,9 @@ class Evaluator:
             options["default_graph"] = [ox.NamedNode(i) for i in job["default_graphs"]]
             options["named_graphs"] = [ox.NamedNode(i) for i in job["named_graphs"]]
         elif not (job["from_graphs"] or job["from_named"]):
-            options["use_default_graph_as_union"] = True
+            from claimgraph.graph.store import default_graph_options
+
+            options.update(default_graph_options(self.store))
         if job.get("bindings"):  # the explorer's parameters, bound as terms (never pasted)
             options["substitutions"] = {
                 ox.Variable(name): _term(ox, term) for name, term in job["bindings"].items()

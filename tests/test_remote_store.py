@@ -23,7 +23,7 @@ from conftest import cli
 from rdflib import Dataset
 
 from claimgraph import open_store
-from claimgraph.graph.remote_store import RemoteStore
+from claimgraph.graph.remote_store import RemoteStore, replace_graph_update
 from claimgraph.graph.store import DiskStore, StoreError
 from claimgraph.queries.frames import run_query
 from claimgraph.queries.library import list_queries
@@ -244,6 +244,52 @@ def test_saved_queries_answer_as_on_the_embedded_store(remote, tmp_path):
             assert not a.empty, (q.name, params)
             assert list(b.columns) == list(a.columns)
             pd.testing.assert_frame_equal(_sorted(a), _sorted(b), obj=f"{q.name} {params}")
+
+
+COUNTS = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://schema.org/Person> }",
+)
+
+
+def _counts(store) -> list[int]:
+    return [int(next(iter(store.dataset().query(q)))[0]) for q in COUNTS]
+
+
+def test_default_graph_counts_each_triple_once_on_oxigraph_as_embedded(remote, tmp_path):
+    """Both fixture documents name the same people: the merge counts them once, also
+    after one document is dropped (its shared triples stay, its own go)."""
+    if not remote.endpoints.oxigraph:
+        pytest.skip("Virtuoso merges the default graphs its own way: a triple once per graph")
+    graphs = fg.fixture_graphs()
+    disk = DiskStore(tmp_path / "store")
+    for store in (disk, remote):
+        store.replace_graphs(graphs)
+    repeated = sum(len({q[:3] for q in quads}) for quads in graphs.values())
+    assert _counts(remote) == _counts(disk) and _counts(disk)[0] < repeated
+    first = sorted(graphs)[0]
+    for store in (disk, remote):
+        store.replace_graphs({}, remove=[first])
+    assert _counts(remote) == _counts(disk)
+    assert _counts(disk)[0] == len(
+        {q[:3] for g, quads in graphs.items() if g != first for q in quads}
+    )
+
+
+def test_an_oxigraph_server_written_before_the_merge_is_read_as_union_and_gains_it(remote):
+    if not remote.endpoints.oxigraph:
+        pytest.skip("only an Oxigraph server keeps the merge")
+    graphs = fg.fixture_graphs()
+    for name, quads in graphs.items():  # as claimgraph wrote before it kept the merge
+        remote.update(replace_graph_update(name, quads))
+    legacy = RemoteStore(remote.url)
+    assert legacy.dataset_parameters() == [("union-default-graph", "")]
+    first = sorted(graphs)[0]
+    legacy.replace_graphs({}, remove=[first])
+    store = RemoteStore(remote.url)
+    assert store.dataset_parameters() == []
+    rest = {q[:3] for g, quads in graphs.items() if g != first for q in quads}
+    assert _counts(store)[0] == len(rest)
 
 
 def test_url_with_credentials_is_refused_in_one_line(server):

@@ -17,14 +17,13 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
 from claimgraph.commands._store import store_at
 from claimgraph.errors import UserError
 from claimgraph.evaluation import PER_DOCUMENT_LIMIT, evaluate, format_report, load_gold
 from claimgraph.graph.namespaces import bind_prefixes
-from claimgraph.graph.store import DEFAULT_STORE
+from claimgraph.graph.store import DEFAULT_STORE, open_dataset
 
 NAME = "eval"
 HELP = "Score a graph against gold annotations: precision, recall, F1 per type, relation and rule."
@@ -92,7 +91,7 @@ def load_graph_file(path: str | Path) -> Dataset:
         if suffix in _OX_FORMATS:
             store = ox.Store()
             store.bulk_load(path=str(path), format=_OX_FORMATS[suffix])
-            ds = Dataset(store=OxigraphStore(store=store), default_union=True)
+            ds = open_dataset(store)
         elif suffix in _JSONLD:
             ds = Dataset(default_union=True)
             ds.parse(str(path), format="json-ld")
