@@ -1,9 +1,9 @@
 """A claimgraph store on a SPARQL 1.1 server (Oxigraph server, Virtuoso, ...) over HTTP.
 
 `RemoteStore(url)` offers what the commands use of `DiskStore`: `replace_graphs` (one
-update request per document: `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }`
-and the upkeep of the merged graph, which both Oxigraph and Virtuoso run as one
-transaction), `dataset()` (an object whose
+update request per document: `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> {...} }`,
+on Oxigraph with the upkeep of its merged default graph, which both Oxigraph and Virtuoso
+run as one transaction), `dataset()` (an object whose
 `.query()` runs on the server and returns an rdflib Result) and `oxigraph()` (an
 in-memory copy, for export and validation). Credentials come from CLAIMGRAPH_STORE_USER /
 CLAIMGRAPH_STORE_PASSWORD or ~/.netrc, never from the URL.
@@ -239,7 +239,7 @@ class RemoteStore:
         return db
 
     def local_dataset(self) -> Dataset:
-        """An rdflib Dataset over an in-memory copy (union default graph), for readers that
+        """An rdflib Dataset over an in-memory copy (default graph: the merge), for readers that
         need the whole rdflib API: SHACL validation, evaluation against gold."""
         return open_dataset(self.oxigraph())
 

@@ -231,7 +231,7 @@ class DiskStore:
                 added = [q for quads in graphs.values() for q in to_ox_quads(quads)]
                 # Bulk loads skip transactions, which is safe: this generation stays private
                 # until the rename below makes it live.
-                bulk_write(db, added, merge=added)
+                bulk_write(db, added, merge=True)
                 if stale:
                     logged |= _unmerge(db, stale - {q.triple for q in added})
                 if logged:
@@ -306,19 +306,19 @@ def _unmerge(db: ox.Store, triples: set[ox.Triple]) -> bool:
     return dropped
 
 
-def bulk_write(db: ox.Store, quads: list[ox.Quad], merge: list[ox.Quad] = ()) -> None:
-    """Bulk-load `quads` into `db`, and the triples of `merge` into its default graph.
+def bulk_write(db: ox.Store, quads: list[ox.Quad], merge: bool = False) -> None:
+    """Bulk-load `quads` into `db`, and with `merge` their triples into its default graph.
 
     The merge goes as N-Triples bytes to a thread of its own, and `quads` on every core (up
     to 4): one share as Quads here, the others as N-Quads bytes on threads, since
     `bulk_load` releases the GIL and `bulk_extend` does not. Each share builds its own table
     files, so small writes stay one share."""
-    if not merge:
+    if not merge or not quads:
         _bulk_write(db, quads)
         return
-    triples = ox.serialize((q.triple for q in merge), format=ox.RdfFormat.N_TRIPLES)
+    triples = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
     if b"_:" in triples:  # blank nodes would be renamed by the parser: load them as Quads
-        _bulk_write(db, quads + [ox.Quad(q.subject, q.predicate, q.object) for q in merge])
+        _bulk_write(db, quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
         return
     with ThreadPoolExecutor(1) as pool:
         merging = pool.submit(db.bulk_load, triples, ox.RdfFormat.N_TRIPLES, lenient=True)
