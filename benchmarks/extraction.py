@@ -118,7 +118,11 @@ def train_learned(train: TrainSet, model_dir: Path) -> Path:
     """Train one argument model on `train` into `model_dir` (seed 0, parse cache shared)."""
     from claimgraph.training.arguments import train_argument_model
 
-    train_argument_model(train.docs, model_dir, pairs=train.pairs, seed=0, cache_dir=SHARED_CACHE)
+    report = train_argument_model(
+        train.docs, model_dir, pairs=train.pairs, seed=0, cache_dir=SHARED_CACHE
+    )
+    choice = report.get("segment_choice", {})
+    print(f"  trained {model_dir.name}: units {report['units']} {choice}", file=sys.stderr)
     return model_dir
 
 

@@ -86,11 +86,13 @@ class Candidate:
 
 
 def candidates(
-    pdocs: list[tuple[int, object]], skip: list[tuple[int, int]] = (), clauses: bool = False
+    pdocs: list[tuple[int, object]], skip: list[tuple[int, int]] = (), clauses=False
 ) -> list[Candidate]:
-    """The sentences (or, with `clauses`, the clauses) of a document's passages, given as
-    (offset, spaCy Doc) pairs, as candidates; one starting inside a `skip` span (reference
-    entries, quoted posts) is left out."""
+    """The sentences (or, with `clauses`, the clauses; or the pieces a splitter `clauses`
+    cuts each sentence's tokens into) of a document's passages, given as (offset, spaCy Doc)
+    pairs, as candidates; one starting inside a `skip` span (reference entries, quoted
+    posts) is left out."""
+    split = clauses if callable(clauses) else split_clauses if clauses else None
     out: list[Candidate] = []
     n_par = len(pdocs)
     for p, (base, doc) in enumerate(pdocs):
@@ -99,7 +101,7 @@ def candidates(
         has_tensor = tensor is not None and len(tensor.shape) == 2 and tensor.shape[0] == len(doc)
         for sent in doc.sents:
             toks = [t for t in sent if not t.is_space]
-            for part, piece in enumerate(split_clauses(toks) if clauses else [toks]):
+            for part, piece in enumerate(split(toks) if split and toks else [toks]):
                 if not piece or not any(t.is_alpha or t.like_num for t in piece):
                     continue
                 start = base + piece[0].idx

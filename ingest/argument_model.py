@@ -20,6 +20,7 @@ from claimgraph.ingest import argument_features as F
 from claimgraph.ingest.argument_decoding import Edge, choose_targets, select_edges
 from claimgraph.ingest.argument_features import Candidate
 from claimgraph.ingest.argument_pairs import pair_table
+from claimgraph.ingest.argument_segments import SEG_DIM, LearnedSplit
 
 __all__ = ["FALLBACKS", "ArgumentModel", "Edge", "ModelError", "fallback_edges", "select_edges"]
 
@@ -47,6 +48,7 @@ class ArgumentModel:
     rel_w: np.ndarray  # (2, PAIR_DIM): link (this target, given the source), disputes
     rel_b: np.ndarray  # (2,)
     settings: dict
+    seg_w: np.ndarray | None = None  # (SEG_DIM,): the learned segmenter, when units = "learned"
 
     @property
     def claim_threshold(self) -> float:
@@ -72,6 +74,15 @@ class ArgumentModel:
         return self.settings.get("units") == "clauses"
 
     @property
+    def splitter(self):
+        """How sentences are cut into candidate units: the learned segmenter, the clause
+        rule (True) or not at all (False); for `argument_features.candidates`."""
+        if self.settings.get("units") == "learned" and self.seg_w is not None:
+            threshold = float(self.settings["segment_threshold"])
+            return LearnedSplit(self.seg_w, float(self.settings["segment_bias"]), threshold)
+        return self.clauses
+
+    @property
     def window(self) -> int:
         return int(self.settings.get("window", 6))
 
@@ -92,6 +103,7 @@ class ArgumentModel:
             unit_b=self.unit_b.astype(np.float32),
             rel_w=self.rel_w.astype(np.float32),
             rel_b=self.rel_b.astype(np.float32),
+            **({} if self.seg_w is None else {"seg_w": self.seg_w.astype(np.float32)}),
         )
         settings = {"format": FORMAT, "hash_bits": F.HASH_BITS, **self.settings}
         (folder / "model.json").write_text(json.dumps(settings, indent=2) + "\n", "utf-8")
@@ -188,6 +200,7 @@ def _load(folder: str, _stamps: tuple[int, int]) -> ArgumentModel:
         settings = json.loads((path / "model.json").read_text("utf-8"))
         with np.load(path / "weights.npz", allow_pickle=False) as z:
             arrays = {k: z[k] for k in ("unit_w", "unit_b", "rel_w", "rel_b")}
+            seg_w = z["seg_w"] if "seg_w" in z.files else None
     except FileNotFoundError as exc:
         raise ModelError(f"argument model {path}: missing {Path(exc.filename).name}") from None
     except (OSError, ValueError, KeyError) as exc:
@@ -196,10 +209,13 @@ def _load(folder: str, _stamps: tuple[int, int]) -> ArgumentModel:
         raise ModelError(f"argument model {path}: written for another feature format")
     if arrays["unit_w"].shape != (3, F.UNIT_DIM) or arrays["rel_w"].shape != (2, F.PAIR_DIM):
         raise ModelError(f"argument model {path}: weights do not fit this feature layout")
+    if settings.get("units") == "learned" and (seg_w is None or seg_w.shape != (SEG_DIM,)):
+        raise ModelError(f"argument model {path}: its learned segmenter's weights are missing")
     return ArgumentModel(
         arrays["unit_w"],
         arrays["unit_b"],
         arrays["rel_w"],
         arrays["rel_b"],
         settings,
+        seg_w,
     )

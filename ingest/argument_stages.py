@@ -122,7 +122,7 @@ def argument_units(state: DocState) -> None:
     """Claims by the learned model: the document's own argumentative sentences (after "claims")."""
     model, claim_t, _ = _model(state)
     skip = state.reference_spans + quoted_spans(state.posts) + state.title_spans
-    cands = candidates(state.pdocs, skip, model.clauses)
+    cands = candidates(state.pdocs, skip, model.splitter)
     profiles = model.unit_profiles(cands)
     state.argument_units = (model, cands, profiles, [])
     for s in state.sentences:

@@ -217,3 +217,69 @@ def test_a_clause_edge_starts_at_that_clauses_own_claim():
     assert claim_of([sentence], clause) is second
     sentence.claims = [Claim("Fares should fall", 0, 17, kind="attributed", rule="attribution")]
     assert claim_of([sentence], clause) is sentence.claims[0]  # a reported claim covers it
+
+
+JOINED = [
+    ("Cities should ban cars", "the air would be cleaner"),
+    ("Homework must be limited", "children would play outside more"),
+    ("Libraries deserve more money", "everyone could borrow books"),
+    ("Uniforms should be optional", "pupils would choose for themselves"),
+    ("Night trains must replace flights", "travel would emit less carbon"),
+    ("Voting should be compulsory", "turnout would reflect the country"),
+]
+
+
+def joined_docs() -> list[CorpusDoc]:
+    """Sentences of two annotated units joined by ", and": a cut the clause rule never makes."""
+    docs = []
+    for k, (a, b) in enumerate(JOINED):
+        text = f"{a}, and {b}. {SETTING[k]}"
+        units = [
+            Unit("u1", 0, len(a) + 1, "claim"),
+            Unit("u2", len(a) + 2, text.index("."), "premise"),
+        ]
+        docs.append(CorpusDoc(f"j/{k}", "joined", text, "post", None, None, units, []))
+    return docs
+
+
+def test_learned_segmenter_cuts_where_annotated_units_meet_and_survives_save_load(tmp_path):
+    from claimgraph.ingest.argument_features import split_clauses
+    from claimgraph.ingest.argument_segments import LearnedSplit
+    from claimgraph.training.parsed import parse_texts
+    from claimgraph.training.segments import fit_segmenter
+
+    docs = joined_docs()
+    w, b = fit_segmenter(docs, parse_texts([d.text for d in docs], tmp_path / "parsed"), seed=0)
+    text = "Parks should stay open at night, and young people would meet there safely."
+    toks = [t for t in load_nlp()(text) if not t.is_space]
+    assert len(split_clauses(toks)) == 1  # the rule keeps the sentence whole
+    pieces = LearnedSplit(w, b, 0.5)(toks)
+    assert [" ".join(t.text for t in p) for p in pieces] == [
+        "Parks should stay open at night ,",
+        "and young people would meet there safely .",
+    ]
+    model = ArgumentModel.load(shipped_model_dir())
+    learned = replace(
+        model,
+        settings={
+            **model.settings,
+            "units": "learned",
+            "segment_threshold": 0.5,
+            "segment_bias": b,
+        },
+        seg_w=w,
+    )
+    learned.save(tmp_path / "m")
+    loaded = ArgumentModel.load(tmp_path / "m")
+    assert isinstance(loaded.splitter, LearnedSplit) and np.array_equal(loaded.seg_w, w)
+    cands = candidates([(0, load_nlp()(text))], clauses=loaded.splitter)
+    assert [c.text for c in cands] == [
+        "Parks should stay open at night,",
+        "and young people would meet there safely.",
+    ]
+
+
+def test_training_records_how_it_chose_the_units(tiny_model):
+    _, report = tiny_model
+    assert set(report["segment_choice"]) == {"clauses", "0.1", "0.25", "0.5"}
+    assert report["units"] in ("clauses", "learned")

@@ -48,6 +48,8 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         f"{settings.get('window')} units). PERSPECTRUM stance pairs passed to training: "
         f"{settings.get('stance_pairs', 0)} (this recipe does not use them).",
         "",
+        _units_line(settings),
+        "",
         "## Thresholds",
         "",
         f"- claim_threshold = {settings.get('claim_threshold')}: P(argumentative) at or above "
@@ -96,6 +98,28 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "",
     ]
     (folder / "MODEL_CARD.md").write_text("\n".join(lines), "utf-8")
+
+
+def _units_line(settings: dict) -> str:
+    """How the candidate units were chosen: the clause rule or the learned segmenter, with
+    the cross-validated mean claim F1 of each option."""
+    choice = settings.get("segment_choice")
+    if not choice:
+        return f"Units: {settings.get('units', 'sentences')}."
+    options = ", ".join(
+        f"{'the clause rule' if k == 'clauses' else 'learned segmenter at P(boundary) >= ' + k} "
+        f"{v:.3f}"
+        for k, v in choice.items()
+    )
+    chosen = (
+        "the clause rule"
+        if settings.get("units") != "learned"
+        else f"the learned segmenter, cutting where P(boundary) >= {settings['segment_threshold']}"
+    )
+    return (
+        f"Units: {chosen}, chosen by the mean claim F1 over the training corpora, "
+        f"cross-validated ({options}; `claimgraph/training/segments.py`)."
+    )
 
 
 def _prf(fig: dict | None) -> str:

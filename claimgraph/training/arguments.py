@@ -23,11 +23,14 @@ from claimgraph.corpora.documents import CorpusDoc, StancePair
 from claimgraph.evaluation.matching import CLAIM_THRESHOLD, token_f1
 from claimgraph.ingest import argument_features as F
 from claimgraph.ingest.argument_model import ArgumentModel, Edge
+from claimgraph.ingest.argument_segments import LearnedSplit
 from claimgraph.training import relations as R
 from claimgraph.training.argument_card import write_card
 from claimgraph.training.parsed import parse_texts
+from claimgraph.training.segments import fit_segmenter
 
 WINDOW = 6
+SEG_THRESHOLDS = (0.1, 0.25, 0.5)  # P(boundary) at which the learned segmenter may cut
 UNIT_C = 0.1
 FOLDS = 3
 _GRID = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
@@ -46,13 +49,17 @@ class Prepared:
 
 
 def prepare(
-    docs: list[CorpusDoc], cache_dir: Path | None = None, clauses: bool = False
+    docs: list[CorpusDoc], cache_dir: Path | None = None, clauses=False, parsed=None
 ) -> list[Prepared]:
-    """Parse (cached) and align every document's candidate units to its gold units."""
-    parsed = parse_texts([d.text for d in docs], cache_dir)
+    """Parse (cached, unless `parsed` is given) and align every document's candidate units
+    to its gold units. `clauses`: how sentences are cut (see `F.candidates`), or a list of
+    such, one per document."""
+    if parsed is None:
+        parsed = parse_texts([d.text for d in docs], cache_dir)
+    splits = clauses if isinstance(clauses, list) else [clauses] * len(docs)
     out = []
-    for doc, pdocs in zip(docs, parsed, strict=True):
-        cands = F.candidates(pdocs, clauses=clauses)
+    for doc, pdocs, split in zip(docs, parsed, splits, strict=True):
+        cands = F.candidates(pdocs, clauses=split)
         golds = [doc.text[u.start : u.end] for u in doc.units]
         f1 = np.zeros((len(cands), len(golds)))
         for i, c in enumerate(cands):
@@ -126,11 +133,18 @@ def train_argument_model(
     cache_dir: Path | None = None,
     window: int = WINDOW,
     clauses: bool = True,
+    segment: bool = True,
 ) -> dict:
     """Train on `docs`, write the model directory `out_dir`, return the training report
     (sizes, the thresholds chosen and the cross-validated figures at those thresholds).
-    Units are clauses unless `clauses` is False. `pairs` (PERSPECTRUM) are counted, not used."""
-    prep = [p for p in prepare(docs, cache_dir, clauses) if p.cands]
+    Units are clauses unless `clauses` is False; with `segment`, a learned segmenter takes
+    the clause rule's place if it scores better by cross-validation (`_choose_units`).
+    `pairs` (PERSPECTRUM) are counted, not used."""
+    parsed = parse_texts([d.text for d in docs], cache_dir)
+    units, splitter, seg, choice = "clauses" if clauses else "sentences", clauses, None, {}
+    if clauses and segment:
+        units, splitter, seg, choice = _choose_units(docs, parsed, seed)
+    prep = [p for p in prepare(docs, cache_dir, splitter, parsed) if p.cands]
     if not prep or not any(p.label[:, 0].any() for p in prep):
         raise ValueError("no training document has a sentence matching an annotated unit")
     xu, yu, gu = _unit_data(prep)
@@ -151,7 +165,7 @@ def train_argument_model(
     doc_corpus = np.array([names.index(p.doc.corpus) for p in prep])
     far = len(names) > 1
     transfer = _cross_val(xu, yu[:, 0], doc_corpus[gu], UNIT_C, seed)[:, -1] if far else None
-    claim_t, unit_cv, transfer_cv = _best_claim_threshold(
+    claim_t, unit_cv, transfer_cv, _mean = _best_claim_threshold(
         prep, [s[:, 0] for s in oof_profiles], None if transfer is None else _split(transfer, prep)
     )
 
@@ -162,7 +176,9 @@ def train_argument_model(
         "claim_threshold": claim_t,
         **decoding,
         "window": window,
-        "units": "clauses" if clauses else "sentences",
+        "units": units,
+        **({"segment_choice": choice} if choice else {}),
+        **({} if seg is None else {"segment_threshold": seg[2], "segment_bias": seg[1]}),
         "decoding": "each unit -> at most one target among its candidates, confidence "
         "P(source) x P(target | source) (softmax over the link scores), kept at or above "
         "relation_threshold or among the document's top relation_share of units; polarity "
@@ -180,10 +196,40 @@ def train_argument_model(
         "cross_validated": {"units": unit_cv, "relations": rel_cv},
         "cross_corpus": {"units": transfer_cv},
     }
-    model = ArgumentModel(unit_w, unit_b, rel_w, rel_b, settings)
+    model = ArgumentModel(unit_w, unit_b, rel_w, rel_b, settings, None if seg is None else seg[0])
     model.save(out_dir)
     write_card(Path(out_dir), settings)
     return settings
+
+
+def _choose_units(docs: list[CorpusDoc], parsed: list, seed: int):
+    """Clauses or the learned segmenter at one of SEG_THRESHOLDS, whichever gives the best
+    mean claim F1 over the training corpora by cross-validation (the segmenter cutting each
+    document fitted without it). (units, splitter, (weights, bias, threshold) or None, the
+    mean F1 of each option.)"""
+    fold = _folds(len(docs), seed)
+    fitted = [
+        fit_segmenter(
+            [d for d, f in zip(docs, fold, strict=True) if f != k],
+            [p for p, f in zip(parsed, fold, strict=True) if f != k],
+            seed,
+        )
+        for k in range(FOLDS)
+    ]
+    options: dict[str, list] = {"clauses": [True] * len(docs)}
+    for t in SEG_THRESHOLDS:
+        options[str(t)] = [LearnedSplit(*fitted[f], t) for f in fold]
+    scores = {}
+    for name, splits in options.items():
+        prep = [p for p in prepare(docs, None, splits, parsed) if p.cands]
+        xu, yu, gu = _unit_data(prep)
+        oof = _cross_val(xu, yu[:, 0], _folds(len(prep), seed)[gu], UNIT_C, seed)[:, -1]
+        scores[name] = round(_best_claim_threshold(prep, _split(oof, prep))[3], 4)
+    best = max(scores, key=lambda name: (scores[name], name == "clauses"))
+    if best == "clauses":
+        return "clauses", True, None, scores
+    w, b = fit_segmenter(docs, parsed, seed)
+    return "learned", LearnedSplit(w, b, float(best)), (w, b, float(best)), scores
 
 
 def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed):
@@ -254,11 +300,12 @@ def _f1(pred: int, gold: int, hit: int) -> dict:
     }
 
 
-def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dict]:
+def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dict, float]:
     """The threshold maximising the mean claim F1 over training corpora (each counts alike,
     whatever its size), scored both cross-validated within the mixture and, when `transfer`
     scores are given, from a model that never saw the corpus (so the threshold also holds on
-    a genre denser or sparser than the training ones); with the pooled figures of each."""
+    a genre denser or sparser than the training ones); with the pooled figures of each, and
+    the mean F1 it maximised."""
     corpora = sorted({p.doc.corpus for p in prep})
     best = (-1.0, 0.5, {}, {})
     for t in _GRID:
@@ -274,7 +321,7 @@ def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dic
         if mean > best[0]:
             far_fig = _f1(*sum(far.values())) if transfer is not None else {}
             best = (mean, t, _f1(*sum(tot.values())), far_fig)
-    return best[1], best[2], best[3]
+    return best[1], best[2], best[3], best[0]
 
 
 relation_counts = R.relation_counts
@@ -293,7 +340,7 @@ def evaluate_argument_model(
     ct = model.claim_threshold if claim_threshold is None else claim_threshold
     rt = model.relation_threshold if relation_threshold is None else relation_threshold
     tot = {"model": np.zeros(6, int), "baseline": np.zeros(6, int)}
-    for p in prepare(docs, cache_dir, model.clauses):
+    for p in prepare(docs, cache_dir, model.splitter):
         profiles = model.unit_profiles(p.cands)
         chosen = [i for i in range(len(p.cands)) if profiles[i, 0] >= ct]
         counts = claim_counts(p, chosen)
