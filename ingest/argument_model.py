@@ -22,7 +22,15 @@ from claimgraph.ingest.argument_features import Candidate
 from claimgraph.ingest.argument_pairs import pair_table
 from claimgraph.ingest.argument_segments import SEG_DIM, LearnedSplit
 
-__all__ = ["FALLBACKS", "ArgumentModel", "Edge", "ModelError", "fallback_edges", "select_edges"]
+__all__ = [
+    "FALLBACKS",
+    "UNITS",
+    "ArgumentModel",
+    "Edge",
+    "ModelError",
+    "fallback_edges",
+    "select_edges",
+]
 
 FORMAT = 2  # 2: the relation rows are (link, disputes); 1 had (none, supports, disputes)
 RELATIONS = ("supports", "disputes")
@@ -30,6 +38,8 @@ RELATIONS = ("supports", "disputes")
 #: supports the one before it in its paragraph) or "hub" (each unit supports its paragraph's
 #: likeliest relation target, that one the document's); "none" adds nothing.
 FALLBACKS = ("previous", "hub", "none")
+#: How sentences are cut into candidate units: the learned segmenter, the clause rule, or not.
+UNITS = ("learned", "clauses", "sentences")
 
 
 class ModelError(Exception):

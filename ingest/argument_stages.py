@@ -12,6 +12,8 @@ Select them in a rules file, e.g.
     relation_threshold = 0.3
     relation_share = 0.5          # keep the best edge of the surest half of the units
     fallback = "previous"         # edges for a document left without any: previous|hub|none
+    units = "learned"             # cut sentences with the model's learned segmenter (dense
+                                  # genres), or "clauses" / "sentences"; default: the model's
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from claimgraph.ingest.argument_features import Candidate, candidates
 from claimgraph.ingest.argument_model import (
     FALLBACKS,
+    UNITS,
     ArgumentModel,
     ModelError,
     shipped_model_dir,
@@ -93,6 +96,7 @@ def _model(state: DocState) -> tuple[ArgumentModel, float, float]:
         decoding = {
             "relation_share": float(settings.get("relation_share", model.relation_share)),
             "fallback": str(settings.get("fallback", model.fallback)),
+            "units": str(settings.get("units", model.settings.get("units", "sentences"))),
         }
     except ModelError as exc:
         raise RulesError(str(exc)) from None
@@ -100,6 +104,13 @@ def _model(state: DocState) -> tuple[ArgumentModel, float, float]:
         raise RulesError("[model] thresholds and relation_share must be numbers") from None
     if decoding["fallback"] not in FALLBACKS:
         raise RulesError(f"[model] fallback must be one of {', '.join(FALLBACKS)}")
+    if decoding["units"] not in UNITS:
+        raise RulesError(f"[model] units must be one of {', '.join(UNITS)}")
+    if decoding["units"] == "learned" and model.seg_w is None:
+        raise RulesError(
+            '[model] units = "learned" needs a model trained with a segmenter '
+            "(claimgraph train writes one)"
+        )
     if any(model.settings.get(k) != v for k, v in decoding.items()):
         model = replace(model, settings={**model.settings, **decoding})
     return model, claim_t, relation_t

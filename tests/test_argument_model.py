@@ -283,3 +283,32 @@ def test_training_records_how_it_chose_the_units(tiny_model):
     _, report = tiny_model
     assert set(report["segment_choice"]) == {"clauses", "0.1", "0.25", "0.5"}
     assert report["units"] in ("clauses", "learned")
+
+
+def test_units_setting_picks_the_shipped_segmenter_and_refuses_a_model_without_one(tmp_path):
+    from types import SimpleNamespace
+
+    from claimgraph.ingest.argument_segments import LearnedSplit
+    from claimgraph.ingest.argument_stages import _model
+    from claimgraph.ingest.rules import RulesError
+
+    def state(**table):
+        return SimpleNamespace(rules=SimpleNamespace(model=table, source="bundled"))
+
+    default, _, _ = _model(state())
+    own = default.settings["units"]  # the shipped model's own choice, made in training
+    assert isinstance(default.splitter, LearnedSplit) == (own == "learned")
+    learned, _, _ = _model(state(units="learned"))
+    assert isinstance(learned.splitter, LearnedSplit)
+    assert _model(state(units="clauses"))[0].splitter is True
+    assert _model(state(units="sentences"))[0].splitter is False
+    with pytest.raises(RulesError, match="units must be one of"):
+        _model(state(units="words"))
+    shipped = ArgumentModel.load(shipped_model_dir())
+    bare = replace(shipped, settings={**shipped.settings, "units": "clauses"}, seg_w=None)
+    bare.save(tmp_path / "bare")
+    with pytest.raises(RulesError, match="needs a model trained with a segmenter"):
+        _model(state(units="learned", arguments=str(tmp_path / "bare")))
+    replace(bare, settings={**bare.settings, "units": "learned"}).save(tmp_path / "broken")
+    with pytest.raises(RulesError, match="learned segmenter's weights are missing"):
+        _model(state(arguments=str(tmp_path / "broken")))

@@ -86,10 +86,8 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "",
         "## Limits",
         "",
-        f"Units are {settings.get('units', 'sentences')} (clauses: sentences cut at ';' and "
-        "before 'but', 'because', 'since', ... when both sides are long enough); finer "
-        "propositions and implicit "
-        "claims are not found. English only. Trained on user comments, forum and blog posts about education "
+        f"Units are {_UNITS.get(settings.get('units'), 'sentences')}; finer propositions and "
+        "implicit claims are not found. English only. Trained on user comments, forum and blog posts about education "
         "and public comments on a consumer-finance rule: other genres and topics will score "
         "lower, and density (how much of a text is argument, how many units have a relation) is "
         "learned from these genres. For densely argued texts where nearly every unit supports "
@@ -98,6 +96,14 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "",
     ]
     (folder / "MODEL_CARD.md").write_text("\n".join(lines), "utf-8")
+
+
+_UNITS = {
+    "clauses": "clauses (sentences cut at ';' and before 'but', 'because', 'since', ... when "
+    "both sides are long enough)",
+    "learned": "the pieces the learned segmenter cuts sentences into (where an annotated unit "
+    "would start or end, as learned from the training corpora)",
+}
 
 
 def _units_line(settings: dict) -> str:
@@ -116,9 +122,16 @@ def _units_line(settings: dict) -> str:
         if settings.get("units") != "learned"
         else f"the learned segmenter, cutting where P(boundary) >= {settings['segment_threshold']}"
     )
+    also = (
+        ""
+        if settings.get("units") == "learned" or "segment_threshold" not in settings
+        else " The learned segmenter ships too (cutting where P(boundary) >= "
+        f'{settings["segment_threshold"]}): `[model] units = "learned"` in claimgraph.toml '
+        "uses it, e.g. for genres argued clause by clause."
+    )
     return (
         f"Units: {chosen}, chosen by the mean claim F1 over the training corpora, "
-        f"cross-validated ({options}; `claimgraph/training/segments.py`)."
+        f"cross-validated ({options}; `claimgraph/training/segments.py`).{also}"
     )
 
 

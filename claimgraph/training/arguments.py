@@ -139,7 +139,9 @@ def train_argument_model(
     (sizes, the thresholds chosen and the cross-validated figures at those thresholds).
     Units are clauses unless `clauses` is False; with `segment`, a learned segmenter takes
     the clause rule's place if it scores better by cross-validation (`_choose_units`).
-    `pairs` (PERSPECTRUM) are counted, not used."""
+    `pairs` (PERSPECTRUM) are counted, not used. The result does not depend on the order
+    of `docs` (folds are drawn over the documents sorted by corpus and id)."""
+    docs = sorted(docs, key=lambda d: (d.corpus, d.id))
     parsed = parse_texts([d.text for d in docs], cache_dir)
     units, splitter, seg, choice = "clauses" if clauses else "sentences", clauses, None, {}
     if clauses and segment:
@@ -205,8 +207,9 @@ def train_argument_model(
 def _choose_units(docs: list[CorpusDoc], parsed: list, seed: int):
     """Clauses or the learned segmenter at one of SEG_THRESHOLDS, whichever gives the best
     mean claim F1 over the training corpora by cross-validation (the segmenter cutting each
-    document fitted without it). (units, splitter, (weights, bias, threshold) or None, the
-    mean F1 of each option.)"""
+    document fitted without it): (units, splitter, the segmenter's (weights, bias, threshold),
+    the mean F1 of each option). The segmenter, fitted on every document at its best
+    threshold, is returned whichever option wins."""
     fold = _folds(len(docs), seed)
     fitted = [
         fit_segmenter(
@@ -226,10 +229,12 @@ def _choose_units(docs: list[CorpusDoc], parsed: list, seed: int):
         oof = _cross_val(xu, yu[:, 0], _folds(len(prep), seed)[gu], UNIT_C, seed)[:, -1]
         scores[name] = round(_best_claim_threshold(prep, _split(oof, prep))[3], 4)
     best = max(scores, key=lambda name: (scores[name], name == "clauses"))
+    learned = max((k for k in scores if k != "clauses"), key=lambda k: scores[k])
+    w, b = fit_segmenter(docs, parsed, seed)  # shipped either way: `[model] units` can pick it
+    seg = (w, b, float(learned))
     if best == "clauses":
-        return "clauses", True, None, scores
-    w, b = fit_segmenter(docs, parsed, seed)
-    return "learned", LearnedSplit(w, b, float(best)), (w, b, float(best)), scores
+        return "clauses", True, seg, scores
+    return "learned", LearnedSplit(*seg), seg, scores
 
 
 def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed):
