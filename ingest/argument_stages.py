@@ -139,11 +139,14 @@ def argument_units(state: DocState) -> None:
     for s in state.sentences:
         s.claims = [c for c in s.claims if c.rule not in RULE_THESES]
     chosen = state.argument_units[3]
+    # sentences the rules gave an attributed or quoted claim, before any unit of ours is added
+    # (a sentence cut into several units gets a claim for each of them)
+    ruled = {id(s) for s in state.sentences if any(cl.kind != "negated" for cl in s.claims)}
     for i, c in enumerate(cands):
         sentence = _sentence_of(state.sentences, c)
         if sentence is None or _heading(c):
             continue
-        if any(cl.kind != "negated" for cl in sentence.claims):
+        if id(sentence) in ruled:
             chosen.append(i)  # an attributed or quoted claim: a unit, but not ours to add
             continue
         p = float(profiles[i, 0])

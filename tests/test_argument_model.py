@@ -219,6 +219,34 @@ def test_a_clause_edge_starts_at_that_clauses_own_claim():
     assert claim_of([sentence], clause) is sentence.claims[0]  # a reported claim covers it
 
 
+def test_every_unit_of_a_cut_sentence_becomes_its_own_claim(tmp_path):
+    """A sentence cut into two units gives two claims (the second unit used to be taken for
+    a rule's attributed claim, because the first had just been added to its sentence)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "letter.txt").write_text(
+        "The council should close the old depot, because its roof leaks into the yard.\n",
+        encoding="utf-8",
+    )
+    rules = tmp_path / "claimgraph.toml"
+    rules.write_text("[model]\nunits = 'clauses'\nclaim_threshold = 0.0\n", encoding="utf-8")
+    store = tmp_path / "store"
+    done = cli("ingest", str(corpus), "--store", str(store), "--rules", str(rules), "--quiet")
+    assert done.returncode == 0, done.stderr
+    rows = (
+        DiskStore(store)
+        .dataset()
+        .query(
+            "PREFIX schema: <https://schema.org/> "
+            "SELECT ?t WHERE { ?c a schema:Claim ; schema:text ?t }"
+        )
+    )
+    assert sorted(str(r[0]) for r in rows) == [
+        "The council should close the old depot,",
+        "because its roof leaks into the yard",
+    ]
+
+
 JOINED = [
     ("Cities should ban cars", "the air would be cleaner"),
     ("Homework must be limited", "children would play outside more"),
