@@ -340,3 +340,31 @@ def test_units_setting_picks_the_shipped_segmenter_and_refuses_a_model_without_o
     replace(bare, settings={**bare.settings, "units": "learned"}).save(tmp_path / "broken")
     with pytest.raises(RulesError, match="learned segmenter's weights are missing"):
         _model(state(arguments=str(tmp_path / "broken")))
+
+
+def test_polarity_learns_only_from_corpora_that_annotate_disputes():
+    """A supports-only scheme (CDCP's) says nothing about polarity: its linked pairs leave the
+    polarity model as it would be without them."""
+    from scipy import sparse
+
+    from claimgraph.ingest import argument_features as F
+    from claimgraph.training.arguments import _fit
+    from claimgraph.training.relations import PairData, fit_relations
+
+    rng = np.random.default_rng(0)
+    n = 120
+    cue = rng.integers(0, 2, n)  # feature 0: a dispute cue in the annotating corpus
+    label = np.where(rng.random(n) < 0.5, 0, np.where(cue == 1, 2, 1))
+    polar = np.arange(n) < 80  # the last 40 pairs: a corpus without disputes, cue on, supports
+    label[~polar] = 1
+    cue[~polar] = 1
+    x = sparse.csr_matrix(
+        (np.ones(n, np.float32), (np.arange(n), cue * 1 + 2)), shape=(n, F.PAIR_DIM)
+    )
+    keys = [(k % 6, (k + 1) % 6) for k in range(n)]
+    data = PairData(x, np.arange(n) // 6, keys, label, np.ones(n, int), polar)
+    alone = PairData(x[:80], data.doc[:80], keys[:80], label[:80], np.ones(80, int), polar[:80])
+    w, b = fit_relations(data, np.ones(n, bool), _fit, 0)
+    w_alone, b_alone = fit_relations(alone, np.ones(80, bool), _fit, 0)
+    assert np.allclose(w[1], w_alone[1]) and np.isclose(b[1], b_alone[1])
+    assert w[1, 3] > w[1, 2]  # the cue says disputes, though the other corpus has it on supports

@@ -33,6 +33,7 @@ class PairData:
     keys: list[tuple[int, int]]  # (source, target) candidate indices
     label: np.ndarray  # 0 none, 1 supports, 2 disputes
     source: np.ndarray  # 1 when the pair's source candidate is an annotated relation source
+    polar: np.ndarray  # True when the pair's corpus annotates disputes (its polarity counts)
 
     @property
     def source_ids(self) -> np.ndarray:
@@ -43,6 +44,7 @@ class PairData:
 def pair_data(prep: list, profiles: list[np.ndarray], window: int, matrix) -> PairData:
     """The pairs of `prep` (training.arguments.Prepared) under the unit `profiles`."""
     rows, doc, keys, label, source = [], [], [], [], []
+    polar = {p.doc.corpus for p in prep if any(r == "disputes" for _s, r, _t in p.gold)}
     for k, (p, s) in enumerate(zip(prep, profiles, strict=True)):
         table = pair_table(p.cands, s, window)
         rows += table.rows
@@ -50,8 +52,14 @@ def pair_data(prep: list, profiles: list[np.ndarray], window: int, matrix) -> Pa
         doc += [k] * len(table.keys)
         label += [pair_label(p, i, j) for i, j in table.keys]
         source += [int(p.label[i, 2]) for i, _j in table.keys]
+    in_polar = np.array([prep[k].doc.corpus in polar for k in doc], bool)
     return PairData(
-        matrix(rows, F.PAIR_DIM), np.array(doc, int), keys, np.array(label), np.array(source)
+        matrix(rows, F.PAIR_DIM),
+        np.array(doc, int),
+        keys,
+        np.array(label),
+        np.array(source),
+        in_polar.reshape(len(doc)),
     )
 
 
@@ -68,7 +76,9 @@ def pair_label(p, i: int, j: int) -> int:
 def fit_relations(data: PairData, rows: np.ndarray, fit, seed: int):
     """(weights (2, PAIR_DIM), biases (2,)) of the link and polarity models fitted on the
     pairs `rows` (a boolean mask): link on the pairs whose source is an annotated source,
-    polarity on the annotated pairs (none when only one polarity occurs)."""
+    polarity on the annotated pairs of corpora that annotate disputes at all (a scheme with
+    supports only, like CDCP's, says nothing about polarity: its pairs would teach that
+    disputes are rarer than they are); none when only one polarity occurs."""
     w = np.zeros((2, F.PAIR_DIM), np.float32)
     b = np.array([0.0, -10.0], np.float32)
     link = rows & (data.source == 1)
@@ -79,7 +89,7 @@ def fit_relations(data: PairData, rows: np.ndarray, fit, seed: int):
     elif len(np.unique(y)) == 2:
         m = fit(data.x[link], y, LINK_C, seed)
         w[0], b[0] = m.coef_[0], m.intercept_[0]
-    linked = rows & (data.label > 0)
+    linked = rows & (data.label > 0) & data.polar
     y = (data.label[linked] == 2).astype(int)
     if len(np.unique(y)) == 2:
         m = fit(data.x[linked], y, POLARITY_C, seed)
