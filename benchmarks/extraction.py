@@ -122,7 +122,11 @@ def train_learned(train: TrainSet, model_dir: Path) -> Path:
         train.docs, model_dir, pairs=train.pairs, seed=0, cache_dir=SHARED_CACHE
     )
     choice = report.get("segment_choice", {})
-    print(f"  trained {model_dir.name}: units {report['units']} {choice}", file=sys.stderr)
+    stance = report.get("stance_weight", "-")
+    print(
+        f"  trained {model_dir.name}: units {report['units']} {choice}; stance weight {stance}",
+        file=sys.stderr,
+    )
     return model_dir
 
 

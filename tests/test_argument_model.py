@@ -368,3 +368,53 @@ def test_polarity_learns_only_from_corpora_that_annotate_disputes():
     w_alone, b_alone = fit_relations(alone, np.ones(80, bool), _fit, 0)
     assert np.allclose(w[1], w_alone[1]) and np.isclose(b[1], b_alone[1])
     assert w[1, 3] > w[1, 2]  # the cue says disputes, though the other corpus has it on supports
+
+
+REBUTTALS = [
+    "Some people say this would cost far too much.",
+    "Critics claim nobody really wants that.",
+]
+
+
+def disputed_docs() -> list[CorpusDoc]:
+    """The invented documents, every other one with a rebuttal that disputes its claim."""
+    docs = []
+    for k, doc in enumerate(invented_docs()):
+        if k % 2:
+            docs.append(doc)
+            continue
+        rebuttal = REBUTTALS[k % 4 // 2]
+        text = f"{doc.text} {rebuttal}"
+        unit = Unit("u3", len(doc.text) + 1, len(text), "rebuttal")
+        relations = [*doc.relations, Relation("u3", "u1", "disputes")]
+        docs.append(replace(doc, text=text, units=[*doc.units, unit], relations=relations))
+    return docs
+
+
+def test_stance_pairs_join_polarity_training_at_a_weight_chosen_by_cross_validation(tmp_path):
+    from claimgraph.corpora.documents import StancePair
+    from claimgraph.training.stance import WEIGHTS, stance_rows
+
+    pairs = [StancePair(c, p, "supports", "train") for c, p in ARGUED]
+    pairs += [
+        StancePair(c, REBUTTALS[k % 2], "disputes", "train") for k, (c, _) in enumerate(ARGUED)
+    ]
+    pairs.append(StancePair("Two sentences here. And here.", "One more.", "supports", "train"))
+    cache = tmp_path / "parsed"
+    rows = stance_rows(pairs, cache)
+    assert rows.x.shape[0] == len(rows.disputes) == 20  # the two-sentence claim is left out
+    assert rows.disputes.sum() == 10
+
+    report = train_argument_model(
+        disputed_docs(), tmp_path / "m", pairs=pairs, seed=0, cache_dir=cache
+    )
+    assert report["stance_weight"] in WEIGHTS and report["stance_rows"] == 20
+    assert set(report["polarity_cv"]) == {str(w) for w in WEIGHTS}
+    card = (tmp_path / "m" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "20 PERSPECTRUM stance pairs" in card and f"weight {report['stance_weight']}" in card
+
+    plain = train_argument_model(
+        invented_docs(), tmp_path / "plain", pairs=pairs, seed=0, cache_dir=cache
+    )
+    assert "stance_weight" not in plain  # no corpus annotates disputes: nothing to weigh them on
+    assert "(not used)" in (tmp_path / "plain" / "MODEL_CARD.md").read_text(encoding="utf-8")

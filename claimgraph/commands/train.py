@@ -87,8 +87,10 @@ def train_arguments(
     clauses: bool = True,
     hold_out: list[str] = (),
 ) -> dict:
-    """The shipped recipe: web-discourse (less any held-out topics) and the CDCP training split."""
+    """The shipped recipe: web-discourse (less any held-out topics) and the CDCP training split,
+    with the PERSPECTRUM training split's stance pairs for polarity when that folder is there."""
     from claimgraph.corpora.cdcp import read_cdcp
+    from claimgraph.corpora.perspectrum import read_perspectrum
     from claimgraph.corpora.web_discourse import read_web_discourse
     from claimgraph.training.arguments import train_argument_model
 
@@ -98,7 +100,8 @@ def train_arguments(
         topics = ", ".join(sorted({d.topic for d in web if d.topic}))
         raise UserError(f"no web-discourse topic {unknown[0]!r} (topics: {topics})")
     docs = [d for d in web if d.topic not in hold_out] + read_cdcp(root, "train")
-    return train_argument_model(docs, out, seed=seed, cache_dir=cache, clauses=clauses)
+    pairs = read_perspectrum(root, "train") if (Path(root) / "perspectrum").is_dir() else []
+    return train_argument_model(docs, out, pairs=pairs, seed=seed, cache_dir=cache, clauses=clauses)
 
 
 def train_references(root: Path, out: Path, seed: int) -> None:

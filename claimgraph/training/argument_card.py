@@ -45,10 +45,11 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "an annotated unit), "
         f"{settings.get('pairs')} candidate pairs ({settings.get('relations_in_window')} of "
         f"{settings.get('relations_gold')} annotated relations inside the window of "
-        f"{settings.get('window')} units). PERSPECTRUM stance pairs passed to training: "
-        f"{settings.get('stance_pairs', 0)} (this recipe does not use them).",
+        f"{settings.get('window')} units).",
         "",
         _units_line(settings),
+        "",
+        _polarity_line(settings),
         "",
         "## Thresholds",
         "",
@@ -132,6 +133,33 @@ def _units_line(settings: dict) -> str:
     return (
         f"Units: {chosen}, chosen by the mean claim F1 over the training corpora, "
         f"cross-validated ({options}; `claimgraph/training/segments.py`).{also}"
+    )
+
+
+def _polarity_line(settings: dict) -> str:
+    """What the polarity model learned from: the corpora that annotate disputes, and the
+    stance pairs at the weight chosen by cross-validation."""
+    head = (
+        "Polarity (supports or disputes, given a link) is learned only from the corpora that "
+        "annotate disputes at all (a supports-only scheme such as CDCP's says nothing about "
+        "polarity)"
+    )
+    cv = settings.get("polarity_cv")
+    if not cv:
+        return f"{head}. PERSPECTRUM stance pairs passed to training: " + (
+            f"{settings.get('stance_pairs', 0)} (not used)."
+        )
+    options = ", ".join(
+        f"weight {k}: disputes P / R / F1 {v['precision']:.3f} / {v['recall']:.3f} / "
+        f"{v['f1']:.3f}, AUC {_n(v['auc'])}"
+        for k, v in cv.items()
+    )
+    return (
+        f"{head}, plus {settings.get('stance_rows')} PERSPECTRUM stance pairs (a perspective "
+        f"supports or undermines a claim; each one sentence) at weight "
+        f"{settings.get('stance_weight')} against 1 for an annotated relation, the weight "
+        f"chosen by the disputes F1 of the polarity model on the training corpora's own "
+        f"annotated relations, cross-validated ({options}; `claimgraph/training/stance.py`)."
     )
 
 

@@ -12,7 +12,7 @@ are chosen by cross-validation inside the training data, each training corpus co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +28,7 @@ from claimgraph.training import relations as R
 from claimgraph.training.argument_card import write_card
 from claimgraph.training.parsed import parse_texts
 from claimgraph.training.segments import fit_segmenter
+from claimgraph.training.stance import stance_rows
 
 WINDOW = 6
 SEG_THRESHOLDS = (0.1, 0.25, 0.5)  # P(boundary) at which the learned segmenter may cut
@@ -99,12 +100,13 @@ class _Linear:
         return z / z.sum(axis=1, keepdims=True)
 
 
-def _fit(x, y, c: float, seed: int) -> _Linear:
+def _fit(x, y, c: float, seed: int, weight: np.ndarray | None = None) -> _Linear:
     """Logistic regression over the columns the data uses (L-BFGS time grows with width)."""
     from sklearn.linear_model import LogisticRegression
 
     used = np.unique(x.indices)
-    m = LogisticRegression(C=c, max_iter=400, random_state=seed).fit(x[:, used], y)
+    m = LogisticRegression(C=c, max_iter=400, random_state=seed)
+    m.fit(x[:, used], y, sample_weight=weight)
     coef = np.zeros((m.coef_.shape[0], x.shape[1]), np.float32)
     coef[:, used] = m.coef_
     return _Linear(m.classes_, coef, m.intercept_)
@@ -139,7 +141,8 @@ def train_argument_model(
     (sizes, the thresholds chosen and the cross-validated figures at those thresholds).
     Units are clauses unless `clauses` is False; with `segment`, a learned segmenter takes
     the clause rule's place if it scores better by cross-validation (`_choose_units`).
-    `pairs` (PERSPECTRUM) are counted, not used. The result does not depend on the order
+    `pairs` (PERSPECTRUM stance pairs) join the polarity model's training at the weight that
+    cross-validates best on the corpora's own disputes (0 leaves them out). The result does not depend on the order
     of `docs` (folds are drawn over the documents sorted by corpus and id)."""
     docs = sorted(docs, key=lambda d: (d.corpus, d.id))
     parsed = parse_texts([d.text for d in docs], cache_dir)
@@ -171,8 +174,9 @@ def train_argument_model(
         prep, [s[:, 0] for s in oof_profiles], None if transfer is None else _split(transfer, prep)
     )
 
-    rel_w, rel_b, decoding, rel_cv, data = _relations(
-        prep, oof_profiles, claim_t, window, doc_fold, doc_corpus if far else None, seed
+    stance = stance_rows(pairs, cache_dir) if pairs else None
+    rel_w, rel_b, decoding, rel_cv, data, polarity = _relations(
+        prep, oof_profiles, claim_t, window, doc_fold, doc_corpus if far else None, seed, stance
     )
     settings = {
         "claim_threshold": claim_t,
@@ -195,6 +199,7 @@ def train_argument_model(
         "relations_in_window": int((data.label > 0).sum()),
         "relations_gold": int(sum(len(p.gold) for p in prep)),
         "stance_pairs": len(pairs),
+        **polarity,
         "cross_validated": {"units": unit_cv, "relations": rel_cv},
         "cross_corpus": {"units": transfer_cv},
     }
@@ -237,24 +242,37 @@ def _choose_units(docs: list[CorpusDoc], parsed: list, seed: int):
     return "learned", LearnedSplit(*seg), seg, scores
 
 
-def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed):
+def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed, stance=None):
     """Fit the link and polarity models on every candidate pair and choose the decoding from
-    their out-of-fold scores (within the mixture, and cross-corpus when `doc_corpus` is given).
-    Returns (weights, biases, decoding settings, cross-validated figures, the pair data)."""
+    their out-of-fold scores (within the mixture, and cross-corpus when `doc_corpus` is given);
+    with `stance` rows (PERSPECTRUM), their weight in the polarity model is chosen first.
+    Returns (weights, biases, decoding settings, cross-validated figures, the pair data, the
+    polarity settings)."""
     data = R.pair_data(prep, profiles, window, _matrix)
     if not (data.label > 0).any():
         none = {"relation_threshold": 0.5, "relation_share": 0.0, "fallback": "none"}
         w = np.zeros((2, F.PAIR_DIM), np.float32)
-        return w, np.array([0.0, -10.0], np.float32), none, {}, data
+        return w, np.array([0.0, -10.0], np.float32), none, {}, data, {}
+    polarity = {}
+    if stance is not None and ((data.label == 2) & data.polar).any():
+        weight, figures = R.choose_stance_weight(data, doc_fold, _fit, seed, stance)
+        stance = replace(stance, weight=weight)
+        polarity = {
+            "stance_weight": weight,
+            "stance_rows": int(len(stance.disputes)),
+            "polarity_cv": {str(k): v for k, v in figures.items()},
+        }
+    elif stance is not None:
+        stance = None  # no training corpus annotates disputes: nothing to choose a weight on
     views = []
     for fold in (doc_fold, doc_corpus):
         if fold is not None:
-            z = R.out_of_fold(data, fold, _fit, seed)
+            z = R.out_of_fold(data, fold, _fit, seed, stance)
             views.append(R.best_edges_per_doc(profiles, claim_t, data, z))
     counts = lambda p, chosen: claim_counts(p, chosen)[3]  # noqa: E731
     decoding, cv = R.choose_decoding(prep, profiles, views, counts, _f1)
-    w, b = R.fit_relations(data, np.ones(len(data.label), bool), _fit, seed)
-    return w, b, decoding, cv, data
+    w, b = R.fit_relations(data, np.ones(len(data.label), bool), _fit, seed, stance)
+    return w, b, decoding, cv, data, polarity
 
 
 def _cross_val(x, y, fold: np.ndarray, c: float, seed: int) -> np.ndarray:
