@@ -123,8 +123,10 @@ def train_learned(train: TrainSet, model_dir: Path) -> Path:
     )
     choice = report.get("segment_choice", {})
     stance = report.get("stance_weight", "-")
+    claims = f"{report.get('claim_selection')} {report.get('selection_choice', {})}"
     print(
-        f"  trained {model_dir.name}: units {report['units']} {choice}; stance weight {stance}",
+        f"  trained {model_dir.name}: units {report['units']} {choice}; claims {claims}; "
+        f"stance weight {stance}",
         file=sys.stderr,
     )
     return model_dir

@@ -17,13 +17,20 @@ from pathlib import Path
 import numpy as np
 
 from claimgraph.ingest import argument_features as F
-from claimgraph.ingest.argument_decoding import Edge, choose_targets, select_edges
+from claimgraph.ingest.argument_decoding import (
+    SELECTIONS,
+    Edge,
+    choose_targets,
+    chosen_units,
+    select_edges,
+)
 from claimgraph.ingest.argument_features import Candidate
 from claimgraph.ingest.argument_pairs import pair_table
 from claimgraph.ingest.argument_segments import SEG_DIM, LearnedSplit
 
 __all__ = [
     "FALLBACKS",
+    "SELECTIONS",
     "UNITS",
     "ArgumentModel",
     "Edge",
@@ -63,6 +70,15 @@ class ArgumentModel:
     @property
     def claim_threshold(self) -> float:
         return float(self.settings["claim_threshold"])
+
+    @property
+    def claim_selection(self) -> str:
+        """How claims are picked: "threshold" or "expected-f1" (argument_decoding)."""
+        return str(self.settings.get("claim_selection", "threshold"))
+
+    def claims(self, p: np.ndarray) -> list[int]:
+        """The candidates (indices) that become claims, given their P(argument unit)."""
+        return chosen_units(p, self.claim_selection, self.claim_threshold)
 
     @property
     def relation_threshold(self) -> float:

@@ -8,7 +8,9 @@ Select them in a rules file, e.g.
               "claim-nodes", "argument-relations"]
     [model]
     arguments = "path/to/model"   # default: the model shipped in claimgraph/ingest/models
-    claim_threshold = 0.4         # default: the model's own (model.json)
+    claim_threshold = 0.4         # default: the model's own (model.json); setting it alone
+                                  # also sets claim_selection = "threshold"
+    claim_selection = "expected-f1"  # or "threshold": default the model's own (model.json)
     relation_threshold = 0.3
     relation_share = 0.5          # keep the best edge of the surest half of the units
     fallback = "previous"         # edges for a document left without any: previous|hub|none
@@ -27,6 +29,7 @@ from pathlib import Path
 from claimgraph.ingest.argument_features import Candidate, candidates
 from claimgraph.ingest.argument_model import (
     FALLBACKS,
+    SELECTIONS,
     UNITS,
     ArgumentModel,
     ModelError,
@@ -93,7 +96,12 @@ def _model(state: DocState) -> tuple[ArgumentModel, float, float]:
         model = ArgumentModel.load(settings.get("arguments") or shipped_model_dir())
         claim_t = float(settings.get("claim_threshold", model.claim_threshold))
         relation_t = float(settings.get("relation_threshold", model.relation_threshold))
+        explicit = "claim_threshold" in settings and "claim_selection" not in settings
         decoding = {
+            "claim_threshold": claim_t,
+            "claim_selection": "threshold"
+            if explicit
+            else str(settings.get("claim_selection", model.claim_selection)),
             "relation_share": float(settings.get("relation_share", model.relation_share)),
             "fallback": str(settings.get("fallback", model.fallback)),
             "units": str(settings.get("units", model.settings.get("units", "sentences"))),
@@ -102,6 +110,8 @@ def _model(state: DocState) -> tuple[ArgumentModel, float, float]:
         raise RulesError(str(exc)) from None
     except (TypeError, ValueError):
         raise RulesError("[model] thresholds and relation_share must be numbers") from None
+    if decoding["claim_selection"] not in SELECTIONS:
+        raise RulesError(f"[model] claim_selection must be one of {', '.join(SELECTIONS)}")
     if decoding["fallback"] not in FALLBACKS:
         raise RulesError(f"[model] fallback must be one of {', '.join(FALLBACKS)}")
     if decoding["units"] not in UNITS:
@@ -131,10 +141,11 @@ def _sentence_of(sentences: list[Sentence], c: Candidate) -> Sentence | None:
 @stage("argument-units")
 def argument_units(state: DocState) -> None:
     """Claims by the learned model: the document's own argumentative sentences (after "claims")."""
-    model, claim_t, _ = _model(state)
+    model, _, _ = _model(state)
     skip = state.reference_spans + quoted_spans(state.posts) + state.title_spans
     cands = candidates(state.pdocs, skip, model.splitter)
     profiles = model.unit_profiles(cands)
+    claimed = set(model.claims(profiles[:, 0]))
     state.argument_units = (model, cands, profiles, [])
     for s in state.sentences:
         s.claims = [c for c in s.claims if c.rule not in RULE_THESES]
@@ -149,9 +160,9 @@ def argument_units(state: DocState) -> None:
         if id(sentence) in ruled:
             chosen.append(i)  # an attributed or quoted claim: a unit, but not ours to add
             continue
-        p = float(profiles[i, 0])
-        if p < claim_t:
+        if i not in claimed:
             continue
+        p = float(profiles[i, 0])
         text = c.text.rstrip(" .")
         poster = state.poster_at(c.start)
         claim = Claim(text, c.start, c.start + len(text), poster, None, "thesis", p, "learned-unit")

@@ -192,6 +192,23 @@ def test_each_unit_picks_one_target_weighed_by_how_likely_it_is_a_source():
     assert len(select_edges(best, units=3, threshold=0.9, share=0.5)) == 2  # top half of 3 units
 
 
+def test_expected_f1_rule_follows_each_documents_density():
+    from claimgraph.ingest.argument_decoding import chosen_units, expected_f1_units
+
+    dense = np.array([0.9, 0.8, 0.7, 0.6, 0.55, 0.3])
+    chatty = np.array([0.1, 0.7, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
+    assert expected_f1_units(dense) == [0, 1, 2, 3, 4]  # all but the 0.3 (< half of F1 0.80)
+    assert expected_f1_units(chatty) == [1]  # 2 * 0.7 / (1 + 1.4) beats 2 * 0.8 / (2 + 1.4)
+    for p in (dense, chatty):  # no other k of the likeliest units expects a higher F1
+        kept = expected_f1_units(p)
+        best = 2 * p[kept].sum() / (len(kept) + p.sum())
+        top = np.cumsum(np.sort(p)[::-1])
+        assert np.all(2 * top / (np.arange(1, len(p) + 1) + p.sum()) <= best + 1e-12)
+    assert expected_f1_units(np.zeros(3)) == [] and expected_f1_units(np.array([])) == []
+    assert chosen_units(dense, "threshold", 0.65) == [0, 1, 2]
+    assert chosen_units(dense, "expected-f1", 0.65) == expected_f1_units(dense)
+
+
 def test_tiny_model_links_the_premise_to_its_claim(tiny_model):
     folder, _ = tiny_model
     model = ArgumentModel.load(folder)
@@ -418,3 +435,23 @@ def test_stance_pairs_join_polarity_training_at_a_weight_chosen_by_cross_validat
     )
     assert "stance_weight" not in plain  # no corpus annotates disputes: nothing to weigh them on
     assert "(not used)" in (tmp_path / "plain" / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
+def test_claim_selection_setting_and_an_explicit_threshold():
+    from types import SimpleNamespace
+
+    from claimgraph.ingest.argument_stages import _model
+    from claimgraph.ingest.rules import RulesError
+
+    def state(**table):
+        return SimpleNamespace(rules=SimpleNamespace(model=table, source="bundled"))
+
+    shipped = ArgumentModel.load(shipped_model_dir())
+    assert _model(state())[0].claim_selection == shipped.claim_selection
+    alone = _model(state(claim_threshold=0.4))[0]  # a threshold alone means: use it
+    assert (alone.claim_selection, alone.claim_threshold) == ("threshold", 0.4)
+    assert alone.claims(np.array([0.3, 0.5])) == [1]
+    both = _model(state(claim_threshold=0.4, claim_selection="expected-f1"))[0]
+    assert both.claim_selection == "expected-f1"
+    with pytest.raises(RulesError, match="claim_selection must be one of"):
+        _model(state(claim_selection="all"))

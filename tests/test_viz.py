@@ -73,10 +73,20 @@ class Page:
     def hover_node(self, node: str) -> str:
         """Move the mouse onto `node` and return the tooltip's text."""
         self.js(f"network.focus({node!r}, {{scale: 1.5, animation: false}})")
+        # a point of the node that no other node covers (nodes may overlap where it is drawn)
         x, y = self.js(
-            f"(() => {{ const p = network.canvasToDOM(network.getPositions([{node!r}])[{node!r}]);"
+            f"(() => {{ const id = {node!r}, b = network.getBoundingBox(id);"
+            " const c = network.getPositions([id])[id];"
             " const r = document.querySelector('#mynetwork canvas').getBoundingClientRect();"
-            " return [r.left + p.x, r.top + p.y]; })()"
+            " const points = [[c.x, c.y]];"
+            " for (const fx of [0.5, 0.3, 0.7, 0.15, 0.85])"
+            "   for (const fy of [0.5, 0.3, 0.7, 0.15, 0.85])"
+            "     points.push([b.left + fx * (b.right - b.left), b.top + fy * (b.bottom - b.top)]);"
+            " for (const [px, py] of points) {"
+            "   const d = network.canvasToDOM({x: px, y: py});"
+            "   if (network.getNodeAt(d) === id) return [r.left + d.x, r.top + d.y];"
+            " }"
+            " const d = network.canvasToDOM(c); return [r.left + d.x, r.top + d.y]; })()"
         )
         self.page.mouse.move(x - 30, y - 30)
         self.page.mouse.move(x, y, steps=5)

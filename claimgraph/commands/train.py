@@ -73,6 +73,9 @@ def run(args) -> int:
         print(
             f"  thresholds: claim {report['claim_threshold']}, relation {report['relation_threshold']}"
         )
+        print(f"  claims picked by: {report.get('claim_selection', 'threshold')}")
+        if "stance_weight" in report:
+            print(f"  stance pairs: {report['stance_rows']} at weight {report['stance_weight']}")
         print(f"  cross-validated: {json.dumps(cv)}")
     if args.what in ("references", "all"):
         train_references(root, out / "references" if args.what == "all" else out, args.seed)

@@ -53,8 +53,9 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "",
         "## Thresholds",
         "",
+        _selection_line(settings),
         f"- claim_threshold = {settings.get('claim_threshold')}: P(argumentative) at or above "
-        "which a candidate unit becomes a claim;",
+        "which a candidate unit becomes a claim when claim_selection is `threshold`;",
         f"- relation_threshold = {settings.get('relation_threshold')}: the confidence "
         "P(source) x P(target | source) at or above which a unit's best target gets an edge;",
         f"- relation_share = {settings.get('relation_share', 0.0)}: the share of a document's "
@@ -65,17 +66,19 @@ def write_card(folder: Path, settings: dict, evaluation: str = "") -> None:
         "before it in its paragraph; hub: each unit supports its paragraph's likeliest "
         "relation target; none). Their rule is `structural-support`.",
         "",
-        "All four were chosen inside the training data only: first the claim threshold "
-        "maximising the mean over training corpora of claim F1, then the relation threshold, "
+        "All were chosen inside the training data only: first the claim selection and "
+        "threshold maximising the mean over training corpora of claim F1, then the relation "
+        "threshold, "
         "share and fallback maximising the mean over training corpora of strict relation F1 "
         "(matched like `claimgraph eval`; ties go to a fallback). With more than one training "
         "corpus each corpus is scored twice, by 3-fold cross-validation within the mixture and "
         "by a model trained on the other corpora only (cross-corpus), so the thresholds also "
         "hold on a genre denser or sparser than the training ones. Override them in "
-        "claimgraph.toml: `[model] claim_threshold`, `relation_threshold`, `relation_share`, "
+        "claimgraph.toml: `[model] claim_selection`, `claim_threshold` (alone, it also "
+        'means `claim_selection = "threshold"`), `relation_threshold`, `relation_share`, '
         "`fallback`.",
         "",
-        f"Cross-corpus claims (P / R / F1) at this threshold: "
+        f"Cross-corpus claims (P / R / F1) with this selection: "
         f"{_prf(settings.get('cross_corpus', {}).get('units'))}.",
         "",
         "Cross-validated on the training data at these thresholds (P / R / F1): "
@@ -133,6 +136,24 @@ def _units_line(settings: dict) -> str:
     return (
         f"Units: {chosen}, chosen by the mean claim F1 over the training corpora, "
         f"cross-validated ({options}; `claimgraph/training/segments.py`).{also}"
+    )
+
+
+def _selection_line(settings: dict) -> str:
+    """How claims are picked from P(argumentative), and the score of each way."""
+    mode = settings.get("claim_selection", "threshold")
+    scores = settings.get("selection_choice", {})
+    measured = ", ".join(f"{k} {v:.3f}" for k, v in scores.items())
+    return (
+        f"- claim_selection = {mode}: `expected-f1` keeps, in each document, the likeliest "
+        "units that maximise its expected claim F1 if P(argumentative) were calibrated (so it "
+        "follows the document's own density); `threshold` keeps every unit at or above "
+        "claim_threshold"
+        + (
+            f" (mean claim F1 over the training corpora and views: {measured});"
+            if measured
+            else ";"
+        )
     )
 
 

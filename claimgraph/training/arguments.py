@@ -22,6 +22,7 @@ from scipy.optimize import linear_sum_assignment
 from claimgraph.corpora.documents import CorpusDoc, StancePair
 from claimgraph.evaluation.matching import CLAIM_THRESHOLD, token_f1
 from claimgraph.ingest import argument_features as F
+from claimgraph.ingest.argument_decoding import SELECTIONS, chosen_units
 from claimgraph.ingest.argument_model import ArgumentModel, Edge
 from claimgraph.ingest.argument_segments import LearnedSplit
 from claimgraph.training import relations as R
@@ -170,16 +171,19 @@ def train_argument_model(
     doc_corpus = np.array([names.index(p.doc.corpus) for p in prep])
     far = len(names) > 1
     transfer = _cross_val(xu, yu[:, 0], doc_corpus[gu], UNIT_C, seed)[:, -1] if far else None
-    claim_t, unit_cv, transfer_cv, _mean = _best_claim_threshold(
+    claim_t, unit_cv, transfer_cv, _mean, selection = _best_claim_threshold(
         prep, [s[:, 0] for s in oof_profiles], None if transfer is None else _split(transfer, prep)
     )
+    pick = (selection["claim_selection"], claim_t)
 
     stance = stance_rows(pairs, cache_dir) if pairs else None
     rel_w, rel_b, decoding, rel_cv, data, polarity = _relations(
-        prep, oof_profiles, claim_t, window, doc_fold, doc_corpus if far else None, seed, stance
+        prep, oof_profiles, pick, window, doc_fold, doc_corpus if far else None, seed, stance
     )
+    used_pairs = bool(polarity.get("stance_weight"))  # their weight may be 0: then unused
     settings = {
         "claim_threshold": claim_t,
+        **selection,
         **decoding,
         "window": window,
         "units": units,
@@ -191,7 +195,7 @@ def train_argument_model(
         "from the disputes model; a document left without edges gets the fallback's edges",
         "seed": seed,
         "trained": dt.date.today().isoformat(),
-        "corpora": sorted({d.corpus for d in docs}),
+        "corpora": sorted({d.corpus for d in docs} | ({"perspectrum"} if used_pairs else set())),
         "documents": len(prep),
         "sentences": int(len(yu)),
         "positive_sentences": int(yu[:, 0].sum()),
@@ -242,7 +246,7 @@ def _choose_units(docs: list[CorpusDoc], parsed: list, seed: int):
     return "learned", LearnedSplit(*seg), seg, scores
 
 
-def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed, stance=None):
+def _relations(prep, profiles, pick, window, doc_fold, doc_corpus, seed, stance=None):
     """Fit the link and polarity models on every candidate pair and choose the decoding from
     their out-of-fold scores (within the mixture, and cross-corpus when `doc_corpus` is given);
     with `stance` rows (PERSPECTRUM), their weight in the polarity model is chosen first.
@@ -268,7 +272,7 @@ def _relations(prep, profiles, claim_t, window, doc_fold, doc_corpus, seed, stan
     for fold in (doc_fold, doc_corpus):
         if fold is not None:
             z = R.out_of_fold(data, fold, _fit, seed, stance)
-            views.append(R.best_edges_per_doc(profiles, claim_t, data, z))
+            views.append(R.best_edges_per_doc(profiles, pick, data, z))
     counts = lambda p, chosen: claim_counts(p, chosen)[3]  # noqa: E731
     decoding, cv = R.choose_decoding(prep, profiles, views, counts, _f1)
     w, b = R.fit_relations(data, np.ones(len(data.label), bool), _fit, seed, stance)
@@ -323,28 +327,36 @@ def _f1(pred: int, gold: int, hit: int) -> dict:
     }
 
 
-def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dict, float]:
+def _best_claim_threshold(prep, scores, transfer=None) -> tuple[float, dict, dict, float, dict]:
     """The threshold maximising the mean claim F1 over training corpora (each counts alike,
     whatever its size), scored both cross-validated within the mixture and, when `transfer`
     scores are given, from a model that never saw the corpus (so the threshold also holds on
-    a genre denser or sparser than the training ones); with the pooled figures of each, and
-    the mean F1 it maximised."""
+    a genre denser or sparser than the training ones); then whether the expected-F1 rule
+    (argument_decoding.expected_f1_units, no threshold) scores better still. Returns the
+    threshold, the pooled figures of each view for the chosen selection, the mean F1 it
+    reached, and the selection settings (`claim_selection` and the best mean F1 of each)."""
     corpora = sorted({p.doc.corpus for p in prep})
-    best = (-1.0, 0.5, {}, {})
-    for t in _GRID:
+    best = {mode: (-1.0, 0.5, {}, {}) for mode in SELECTIONS}
+    for t in [*_GRID, None]:
+        mode = "threshold" if t is not None else "expected-f1"
         tot = {c: np.zeros(3, int) for c in corpora}
         far = {c: np.zeros(3, int) for c in corpora}
         for k, (p, s) in enumerate(zip(prep, scores, strict=True)):
-            tot[p.doc.corpus] += claim_counts(p, [i for i in range(len(s)) if s[i] >= t])[:3]
+            tot[p.doc.corpus] += claim_counts(p, chosen_units(s, mode, t or 0.0))[:3]
             if transfer is not None:
-                u = transfer[k]
-                far[p.doc.corpus] += claim_counts(p, [i for i in range(len(u)) if u[i] >= t])[:3]
+                far[p.doc.corpus] += claim_counts(p, chosen_units(transfer[k], mode, t or 0.0))[:3]
         parts = [*tot.values(), *(far.values() if transfer is not None else ())]
         mean = float(np.mean([_f1(*v)["f1"] for v in parts]))
-        if mean > best[0]:
+        if mean > best[mode][0]:
             far_fig = _f1(*sum(far.values())) if transfer is not None else {}
-            best = (mean, t, _f1(*sum(tot.values())), far_fig)
-    return best[1], best[2], best[3], best[0]
+            best[mode] = (mean, t, _f1(*sum(tot.values())), far_fig)
+    mode = max(SELECTIONS, key=lambda m: (best[m][0], m == "threshold"))
+    selection = {
+        "claim_selection": mode,
+        "selection_choice": {m: round(best[m][0], 4) for m in SELECTIONS},
+    }
+    mean, _t, unit_cv, transfer_cv = best[mode]
+    return best["threshold"][1], unit_cv, transfer_cv, mean, selection
 
 
 relation_counts = R.relation_counts
@@ -360,12 +372,13 @@ def evaluate_argument_model(
     """Sentence-level held-out figures of `model` on `docs` (scored like `claimgraph eval`:
     claim token F1 >= 0.5, one-to-one; strict relations), beside the trivial baseline (every
     sentence a claim, each supports the previous one in its paragraph)."""
+    selection = model.claim_selection if claim_threshold is None else "threshold"
     ct = model.claim_threshold if claim_threshold is None else claim_threshold
     rt = model.relation_threshold if relation_threshold is None else relation_threshold
     tot = {"model": np.zeros(6, int), "baseline": np.zeros(6, int)}
     for p in prepare(docs, cache_dir, model.splitter):
         profiles = model.unit_profiles(p.cands)
-        chosen = [i for i in range(len(p.cands)) if profiles[i, 0] >= ct]
+        chosen = chosen_units(profiles[:, 0], selection, ct)
         counts = claim_counts(p, chosen)
         edges = model.relations(p.cands, profiles, chosen, rt)
         tot["model"] += [*counts[:3], *relation_counts(p, counts[3], edges)]

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from claimgraph.ingest import argument_features as F
-from claimgraph.ingest.argument_decoding import choose_targets, select_edges
+from claimgraph.ingest.argument_decoding import choose_targets, chosen_units, select_edges
 from claimgraph.ingest.argument_model import FALLBACKS, fallback_edges
 from claimgraph.ingest.argument_pairs import pair_table
 from claimgraph.training.listwise import fit_listwise
@@ -138,14 +138,15 @@ def choose_stance_weight(data: PairData, fold_of_doc: np.ndarray, fit, seed: int
     return best, figures
 
 
-def best_edges_per_doc(profiles, claim_t: float, data: PairData, z: np.ndarray) -> list:
-    """Per document: (chosen units, each chosen source's best edge) under logits `z`."""
+def best_edges_per_doc(profiles, pick: tuple[str, float], data: PairData, z: np.ndarray) -> list:
+    """Per document: (chosen units, each chosen source's best edge) under logits `z`; `pick`
+    is the claim selection and threshold (argument_decoding.chosen_units)."""
     by_doc: dict[int, list[int]] = {}
     for n, k in enumerate(data.doc):
         by_doc.setdefault(int(k), []).append(n)
     out = []
     for k, s in enumerate(profiles):
-        chosen = [i for i in range(len(s)) if s[i, 0] >= claim_t]
+        chosen = chosen_units(s[:, 0], *pick)
         keep = set(chosen)
         rows = [n for n in by_doc.get(k, []) if {*data.keys[n]} <= keep]
         keys = [data.keys[n] for n in rows]
