@@ -94,6 +94,14 @@ def test_tiny_model_saves_loads_and_ranks_argued_sentences_higher(tiny_model):
     assert scores[1] > scores[0] and scores[2] > scores[0]
 
 
+def ingested_claims(corpus, rules, store) -> list[str]:
+    """Ingest `corpus` with the rules file `rules` through the CLI; the claims' texts."""
+    done = cli("ingest", str(corpus), "--store", str(store), "--rules", str(rules), "--quiet")
+    assert done.returncode == 0, done.stderr
+    query = "PREFIX schema: <https://schema.org/> SELECT ?t WHERE { ?c a schema:Claim ; schema:text ?t }"
+    return [str(r[0]) for r in DiskStore(store).dataset().query(query)]
+
+
 def test_tiny_model_extracts_claims_through_ingest(tiny_model, tmp_path):
     folder, _ = tiny_model
     corpus = tmp_path / "corpus"
@@ -111,18 +119,7 @@ def test_tiny_model_extracts_claims_through_ingest(tiny_model, tmp_path):
         f"[model]\narguments = '{folder.as_posix()}'\nclaim_threshold = 0.5\n",
         encoding="utf-8",
     )
-    store = tmp_path / "store"
-    done = cli("ingest", str(corpus), "--store", str(store), "--rules", str(rules), "--quiet")
-    assert done.returncode == 0, done.stderr
-    rows = (
-        DiskStore(store)
-        .dataset()
-        .query(
-            "PREFIX schema: <https://schema.org/> "
-            "SELECT ?t WHERE { ?c a schema:Claim ; schema:text ?t }"
-        )
-    )
-    texts = {str(r[0]) for r in rows}
+    texts = set(ingested_claims(corpus, rules, tmp_path / "store"))
     assert any("Bus fares should be abolished" in t for t in texts)
     assert not any("Posted on a Monday" in t for t in texts)
 
@@ -247,18 +244,7 @@ def test_every_unit_of_a_cut_sentence_becomes_its_own_claim(tmp_path):
     )
     rules = tmp_path / "claimgraph.toml"
     rules.write_text("[model]\nunits = 'clauses'\nclaim_threshold = 0.0\n", encoding="utf-8")
-    store = tmp_path / "store"
-    done = cli("ingest", str(corpus), "--store", str(store), "--rules", str(rules), "--quiet")
-    assert done.returncode == 0, done.stderr
-    rows = (
-        DiskStore(store)
-        .dataset()
-        .query(
-            "PREFIX schema: <https://schema.org/> "
-            "SELECT ?t WHERE { ?c a schema:Claim ; schema:text ?t }"
-        )
-    )
-    assert sorted(str(r[0]) for r in rows) == [
+    assert sorted(ingested_claims(corpus, rules, tmp_path / "store")) == [
         "The council should close the old depot,",
         "because its roof leaks into the yard",
     ]
