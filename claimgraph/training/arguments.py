@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
 from claimgraph.corpora.documents import CorpusDoc, StancePair
@@ -77,11 +76,7 @@ def prepare(
     return out
 
 
-def _matrix(rows: list[tuple[np.ndarray, np.ndarray]], dim: int) -> sparse.csr_matrix:
-    indptr = np.cumsum([0] + [len(i) for i, _v in rows])
-    idx = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int64)
-    val = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)
-    return sparse.csr_matrix((val, idx, indptr), shape=(len(rows), dim))
+_matrix = R.rows_matrix
 
 
 @dataclass

@@ -6,7 +6,7 @@ fitted on the annotated pairs), and the decoding settings chosen by cross-valida
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -59,7 +59,7 @@ def pair_data(prep: list, profiles: list[np.ndarray], window: int, matrix) -> Pa
         keys,
         np.array(label),
         np.array(source),
-        in_polar.reshape(len(doc)),
+        in_polar,
     )
 
 
@@ -90,6 +90,15 @@ def fit_relations(data: PairData, rows: np.ndarray, fit, seed: int, stance=None)
     elif len(np.unique(y)) == 2:
         m = fit(data.x[link], y, LINK_C, seed)
         w[0], b[0] = m.coef_[0], m.intercept_[0]
+    polarity = fit_polarity(data, rows, fit, seed, stance)
+    if polarity is not None:
+        w[1], b[1] = polarity
+    return w, b
+
+
+def fit_polarity(data: PairData, rows: np.ndarray, fit, seed: int, stance=None):
+    """(weights, bias) of the polarity model on the annotated pairs among `rows` whose corpus
+    annotates disputes, plus the `stance` rows at their weight; None with one polarity only."""
     linked = rows & (data.label > 0) & data.polar
     x, y, weight = data.x[linked], (data.label[linked] == 2).astype(int), None
     if stance is not None and stance.weight > 0 and len(stance.disputes):
@@ -98,10 +107,18 @@ def fit_relations(data: PairData, rows: np.ndarray, fit, seed: int, stance=None)
         weight = np.concatenate(
             [np.ones(linked.sum()), np.full(len(stance.disputes), stance.weight)]
         )
-    if len(np.unique(y)) == 2:
-        m = fit(x, y, POLARITY_C, seed, weight)
-        w[1], b[1] = m.coef_[0], m.intercept_[0]
-    return w, b
+    if len(np.unique(y)) < 2:
+        return None
+    m = fit(x, y, POLARITY_C, seed, weight)
+    return m.coef_[0], m.intercept_[0]
+
+
+def rows_matrix(rows: list[tuple[np.ndarray, np.ndarray]], dim: int) -> sparse.csr_matrix:
+    """Sparse (indices, values) feature rows as one CSR matrix of width `dim`."""
+    indptr = np.cumsum([0] + [len(i) for i, _v in rows])
+    idx = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int64)
+    val = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)
+    return sparse.csr_matrix((val, idx, indptr), shape=(len(rows), dim))
 
 
 def logits(data: PairData, rows: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -124,16 +141,21 @@ def choose_stance_weight(data: PairData, fold_of_doc: np.ndarray, fit, seed: int
     """The weight of the `stance` rows (one of stance.WEIGHTS) that gives the best disputes F1
     on the training corpora's own annotated disputes, out of fold (ties: the smaller weight),
     and the figures of each weight."""
-    from dataclasses import replace
-
     from claimgraph.training.stance import WEIGHTS, disputes_figures
 
     linked = (data.label > 0) & data.polar
-    disputes = data.label[linked] == 2
+    fold = fold_of_doc[data.doc]
     figures = {}
     for weight in WEIGHTS:
-        z = out_of_fold(data, fold_of_doc, fit, seed, replace(stance, weight=weight))
-        figures[weight] = disputes_figures(disputes, 1.0 / (1.0 + np.exp(-z[linked, 1])))
+        z = np.full(len(data.label), -10.0)  # one polarity only in training: never disputes
+        for f in range(int(fold.max()) + 1):
+            test = linked & (fold == f)
+            fitted = fit_polarity(data, fold != f, fit, seed, replace(stance, weight=weight))
+            if test.any() and fitted is not None:
+                z[test] = np.asarray(data.x[test] @ fitted[0]) + fitted[1]
+        figures[weight] = disputes_figures(
+            data.label[linked] == 2, 1.0 / (1.0 + np.exp(-z[linked]))
+        )
     best = max(WEIGHTS, key=lambda w: (figures[w]["f1"], -w))
     return best, figures
 

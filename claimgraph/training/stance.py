@@ -15,6 +15,7 @@ from claimgraph.corpora.documents import StancePair
 from claimgraph.ingest import argument_features as F
 from claimgraph.ingest.argument_pairs import pair_table
 from claimgraph.training.parsed import parse_texts
+from claimgraph.training.relations import rows_matrix
 
 #: How much one stance pair counts against one annotated relation; 0 leaves them out.
 WEIGHTS = (0.0, 0.1, 1.0)
@@ -47,11 +48,7 @@ def stance_rows(pairs: list[StancePair], cache_dir: Path | None = None) -> Stanc
         table = pair_table(cands, _PROFILES, 1, units=[0, 1])
         rows += [r for key, r in zip(table.keys, table.rows, strict=True) if key == (1, 0)]
         disputes.append(x.stance == "disputes")
-    indptr = np.cumsum([0] + [len(i) for i, _v in rows])
-    idx = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int64)
-    val = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)
-    x = sparse.csr_matrix((val, idx, indptr), shape=(len(rows), F.PAIR_DIM))
-    return StanceRows(x, np.array(disputes, bool))
+    return StanceRows(rows_matrix(rows, F.PAIR_DIM), np.array(disputes, bool))
 
 
 def disputes_figures(disputes: np.ndarray, p: np.ndarray) -> dict:
