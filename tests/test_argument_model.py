@@ -189,6 +189,30 @@ def test_each_unit_picks_one_target_weighed_by_how_likely_it_is_a_source():
     assert len(select_edges(best, units=3, threshold=0.9, share=0.5)) == 2  # top half of 3 units
 
 
+def test_listwise_fit_puts_each_groups_mass_on_its_positive_row():
+    """Groups are given in any order; a dense column and a sparse one both carry signal."""
+    from scipy import sparse
+
+    from claimgraph.training.listwise import fit_listwise
+
+    rng = np.random.default_rng(1)
+    groups, rows, positive = [], [], []
+    for g in rng.permutation(60):
+        right = int(rng.integers(0, 3))
+        for k in range(3):
+            dense = rng.normal() + (1.5 if k == right else 0.0)
+            cue = float(k == right and rng.random() < 0.7)
+            rows.append([dense, cue, 1.0])  # column 2: set everywhere, so it cannot matter
+            groups.append(g)
+            positive.append(int(k == right))
+    x = sparse.csr_matrix(np.array(rows))
+    shuffled = rng.permutation(len(rows))  # a group's rows need not be next to each other
+    w = fit_listwise(x[shuffled], np.array(groups)[shuffled], np.array(positive)[shuffled], 10.0)
+    assert w[0] > 0.5 and w[1] > 0.5
+    z = np.asarray(x @ w).reshape(-1, 3)  # rows were appended group by group
+    assert (z.argmax(axis=1) == np.array(positive).reshape(-1, 3).argmax(axis=1)).mean() > 0.8
+
+
 def test_expected_f1_rule_follows_each_documents_density():
     from claimgraph.ingest.argument_decoding import chosen_units, expected_f1_units
 
