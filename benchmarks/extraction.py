@@ -15,6 +15,11 @@ Columns: claims P / R / F1 (content-token F1 >= 0.5 with the gold span) and rela
     rule "stance" stage (RULE_STAGES), so no model trained on a test row ever runs;
   * learned: `train_argument_model(train_docs, fold_dir, pairs=..., seed=0, cache_dir=...)` per
     fold, then ingest with a rules file naming that model and the bundled (learned) stage list.
+Beside each system's claims and strict F1, the 95% bootstrap interval over the row's documents
+(1,000 resamples, seeded: `claimgraph.evaluation.intervals`; rows of 10 documents or more),
+and under such rows learned minus baseline with its paired interval (both systems resampled
+on the same documents): a change inside these intervals is a handful of documents, not a
+result.
 
     python benchmarks/extraction.py [--corpora ../shared/corpora] [--only web-discourse|cdcp|samples]
                                     [--limit N] [--systems baseline,rules,learned] [--json OUT]
@@ -43,6 +48,11 @@ from claimgraph.corpora.gold import write_corpus  # noqa: E402
 from claimgraph.corpora.perspectrum import read_perspectrum  # noqa: E402
 from claimgraph.corpora.web_discourse import TOPICS, read_web_discourse  # noqa: E402
 from claimgraph.evaluation import evaluate, load_gold  # noqa: E402
+from claimgraph.evaluation.intervals import (  # noqa: E402
+    MIN_DOCUMENTS,
+    difference_interval,
+    f1_interval,
+)
 from claimgraph.evaluation.predicted import documents, find_document  # noqa: E402
 from claimgraph.evaluation.results import DocumentReport, micro_average  # noqa: E402
 from claimgraph.graph.errors import UserError  # noqa: E402
@@ -265,7 +275,18 @@ def run_fold(fold: Fold, systems: list[str], work: Path, models: dict, train: di
 # --- the table -----------------------------------------------------------------------------
 
 
+def counts(reports: list[DocumentReport], part: str) -> dict[str, tuple[int, int, int]]:
+    """Per document: (predicted, gold, matched) claims ("claims") or strict relations."""
+    out = {}
+    for r in reports:
+        score = r.entities["Claim"] if part == "claims" else r.strict["all"]
+        out[r.document] = (score.predicted, score.gold, score.matched)
+    return out
+
+
 def figures(reports: list[DocumentReport] | None) -> dict | None:
+    """Micro-averaged figures of one system on one row, with 95% bootstrap intervals of the
+    claims and strict relation F1 over its documents."""
     if reports is None:
         return None
     total = micro_average(reports, "rows")
@@ -275,7 +296,24 @@ def figures(reports: list[DocumentReport] | None) -> dict | None:
         "claims": claims.to_dict(),
         "strict": total.strict["all"].to_dict(),
         "lenient": total.lenient["all"].to_dict(),
+        "intervals": {
+            part: [round(x, 4) for x in f1_interval(list(counts(reports, part).values()))]
+            for part in ("claims", "strict")
+        }
+        if len(reports) >= MIN_DOCUMENTS
+        else None,
     }
+
+
+def against_baseline(learned: list[DocumentReport], baseline: list[DocumentReport]) -> dict:
+    """learned minus baseline F1 on the same documents, with its 95% paired bootstrap interval."""
+    out = {}
+    for part in ("claims", "strict"):
+        a, b = counts(learned, part), counts(baseline, part)
+        docs = sorted(set(a) & set(b))
+        d, lo, hi = difference_interval([a[k] for k in docs], [b[k] for k in docs])
+        out[part] = [round(d, 4), round(lo, 4), round(hi, 4)]
+    return out
 
 
 def table_rows(folds: list[Fold], systems: list[str]) -> list[dict]:
@@ -284,22 +322,38 @@ def table_rows(folds: list[Fold], systems: list[str]) -> list[dict]:
     for group in GROUPS:
         members = [f for f in folds if f.group == group]
         for fold in members:
-            rows.append({"row": fold.row, **{s: figures(fold.reports.get(s)) for s in systems}})
+            reports = {s: fold.reports.get(s) for s in systems}
+            rows.append({"row": fold.row, **_row(reports)})
         if len(members) > 1:
-            total = {}
+            pooled = {}
             for s in systems:
                 parts = [f.reports.get(s) for f in members]
-                total[s] = None if None in parts else figures([r for p in parts for r in p])
-            rows.append({"row": f"{group} (micro total)", **total})
+                pooled[s] = None if None in parts else [r for p in parts for r in p]
+            rows.append({"row": f"{group} (micro total)", **_row(pooled)})
     return rows
+
+
+def _row(reports: dict[str, list[DocumentReport] | None]) -> dict:
+    row = {s: figures(r) for s, r in reports.items()}
+    learned = reports.get("learned") or []
+    if len(learned) >= MIN_DOCUMENTS and reports.get("baseline"):
+        row["learned_vs_baseline"] = against_baseline(reports["learned"], reports["baseline"])
+    return row
 
 
 def _num(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _interval(pair: list[float] | None) -> str:
+    return "-" if pair is None else f"[{pair[0]:.2f}, {pair[1]:.2f}]"
+
+
 def format_table(rows: list[dict], systems: list[str]) -> str:
-    head = f"{'row':<40} {'docs':>4}  {'system':<8}  {'claims P / R / F1':<17}  strict  lenient"
+    head = (
+        f"{'row':<40} {'docs':>4}  {'system':<8}  {'claims P / R / F1':<17}  strict  lenient"
+        f"  {'claims F1 95%':<12}  {'strict 95%':<12}"
+    )
     lines = [head, "-" * len(head)]
     for row in rows:
         docs = next((row[s]["documents"] for s in systems if row[s]), "")
@@ -312,7 +366,16 @@ def format_table(rows: list[dict], systems: list[str]) -> str:
             c = f["claims"]
             claims = f"{_num(c['precision'])} / {_num(c['recall'])} / {_num(c['f1'])}"
             strict, lenient = _num(f["strict"]["f1"]), _num(f["lenient"]["f1"])
-            lines.append(f"{label}  {system:<8}  {claims:<17}  {strict:>6}  {lenient:>7}")
+            spans = f["intervals"] or {"claims": None, "strict": None}
+            ci = f"{_interval(spans['claims']):<12}  {_interval(spans['strict'])}"
+            lines.append(f"{label}  {system:<8}  {claims:<17}  {strict:>6}  {lenient:>7}  {ci}")
+        if "learned_vs_baseline" in row:
+            d = row["learned_vs_baseline"]
+            c, r = d["claims"], d["strict"]
+            lines.append(
+                f"{'':45}  learned - baseline: claims {c[0]:+.2f} {_interval(c[1:])}, "
+                f"strict {r[0]:+.2f} {_interval(r[1:])}"
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -465,3 +465,25 @@ def test_claim_selection_setting_and_an_explicit_threshold():
     assert both.claim_selection == "expected-f1"
     with pytest.raises(RulesError, match="claim_selection must be one of"):
         _model(state(claim_selection="all"))
+
+
+def test_card_table_shows_the_benchmarks_intervals_where_it_gives_them():
+    from claimgraph.training.argument_card import evaluation_table
+
+    fig = {
+        "documents": 150,
+        "claims": {"precision": 0.9, "recall": 0.8, "f1": 0.847},
+        "strict": {"f1": 0.21},
+        "lenient": {"f1": 0.28},
+    }
+    rows = [
+        {
+            "row": "cdcp test",
+            "learned": {**fig, "intervals": {"claims": [0.9, 0.93], "strict": [0.17, 0.26]}},
+        },
+        {"row": "sample", "learned": {**fig, "documents": 1, "intervals": None}},
+    ]
+    lines = evaluation_table(rows, "note").splitlines()
+    assert lines[2].endswith("| claims F1 95% | strict F1 95% |")
+    assert lines[4].endswith("| 0.900 - 0.930 | 0.170 - 0.260 |")
+    assert lines[5].endswith("| - | - |")  # one document: no interval

@@ -684,3 +684,52 @@ def test_cli_eval_folder_json_and_per_document(tmp_path):
     assert any(line.startswith("TOTAL ") for line in proc.stdout.splitlines())
     proc = _cli("--gold", str(gold_dir), str(trig), "--per-document", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.count("(graph ") == 12
+
+
+def test_bootstrap_intervals_cover_the_figure_and_tell_a_real_gain_from_noise():
+    import doctest
+
+    import numpy as np
+
+    from claimgraph.evaluation import intervals
+    from claimgraph.evaluation.intervals import difference_interval, f1_interval, micro_f1
+
+    assert doctest.testmod(intervals).failed == 0
+    rng = np.random.default_rng(3)
+    gold = rng.integers(2, 8, 200)
+    base = np.column_stack([gold, gold, rng.binomial(gold, 0.5)])  # matches about half
+    better = np.column_stack([gold, gold, np.minimum(gold, base[:, 2] + 1)])  # one more each
+    lo, hi = f1_interval(base)
+    assert lo < micro_f1(base) < hi and hi - lo < 0.1
+    assert f1_interval(base) == f1_interval(base)  # seeded: the same interval every run
+    d, dlo, dhi = difference_interval(better, base)
+    assert 0 < dlo <= d <= dhi  # the gain holds on every resample's documents
+    d, dlo, dhi = difference_interval(base, base)
+    assert d == dlo == dhi == 0.0
+    noisy = base.copy()
+    flip = rng.random(200) < 0.5
+    noisy[flip, 2] = np.maximum(0, noisy[flip, 2] - 1)
+    noisy[~flip, 2] = np.minimum(gold[~flip], noisy[~flip, 2] + 1)  # as many up as down
+    _d, dlo, dhi = difference_interval(noisy, base)
+    assert dlo < 0 < dhi
+    with pytest.raises(ValueError, match="same documents"):
+        difference_interval(base, base[:10])
+
+
+def test_cli_eval_says_how_sure_each_figure_is_over_ten_documents_or_more(tmp_path):
+    gold_dir, trig = _folder(tmp_path)
+    proc = _cli("--gold", str(gold_dir), str(trig), "--json", cwd=tmp_path)
+    data = json.loads(proc.stdout)
+    spans = data["intervals"]
+    assert spans["forum"]["entities"] == [1.0, 1.0]  # every forum document is perfect
+    lo, hi = spans["TOTAL"]["entities"]
+    assert lo < data["total"]["entities"]["all"]["f1"] < hi < 1.0  # news documents vary
+    assert set(spans) == {"forum", "news", "TOTAL"}
+    text = _cli("--gold", str(gold_dir), str(trig), cwd=tmp_path).stdout
+    assert "how sure: 95% intervals" in text
+    forum = next(line for line in text.splitlines()[::-1] if line.startswith("forum "))
+    assert "1.000 - 1.000" in forum
+    from claimgraph.commands.eval import load_graph_file
+
+    few = evaluate(load_graph_file(trig), load_gold(gold_dir)[:3])
+    assert "how sure" not in format_report(few) and "intervals" not in few.to_dict()

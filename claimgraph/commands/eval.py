@@ -6,6 +6,7 @@
 
 A folder of gold files is scored micro-averaged (counts summed over documents), overall and
 per gold "genre"; more than PER_DOCUMENT_LIMIT documents are summarised unless --per-document.
+With MIN_DOCUMENTS or more, 95% bootstrap intervals over documents say how sure each row is.
 
 See docs/evaluation.md for the gold format, the figures and how matching works.
 """

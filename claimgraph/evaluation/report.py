@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from claimgraph.evaluation.intervals import MIN_DOCUMENTS
 from claimgraph.evaluation.results import (
     ALL,
     KINDS,
@@ -147,6 +148,26 @@ def format_totals(report: EvalReport) -> list[str]:
         )
     header = ["genre", "docs", "pred", "gold", "strict", "P", "R", "F1", *RELATIONS, "lenient F1"]
     lines += ["", "relations (strict; F1 per relation on the right)", *_table(header, rows)]
+    if len(report.documents) < MIN_DOCUMENTS:
+        return lines
+    spans = report.intervals()
+    rows = []
+    for name, r in _headline_rows(report):
+        f = spans[name]
+        rows.append(
+            [name, r.document_count]
+            + [
+                f"{_fmt(lo)} - {_fmt(hi)}"
+                for lo, hi in (f["claims"], f["entities"], f["relations"])
+            ]
+        )
+    header = ["genre", "docs", "Claim F1", "entities F1", "relations F1"]
+    lines += [
+        "",
+        "how sure: 95% intervals of F1, documents resampled 1,000 times (a change inside them "
+        "may be chance)",
+        *_table(header, rows),
+    ]
     return lines
 
 

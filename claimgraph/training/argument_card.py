@@ -192,12 +192,14 @@ def _prf(fig: dict | None) -> str:
 
 def evaluation_table(rows: list[dict], note: str = "") -> str:
     """The held-out rows of benchmarks/extraction.py (its --json output) as a Markdown table:
-    claims P / R / F1 and strict / lenient relation F1 of each system."""
+    claims P / R / F1 and strict / lenient relation F1 of each system, with the 95% bootstrap
+    intervals of claims and strict F1 where the benchmark gives them."""
     lines = [
         note,
         "",
-        "| row | docs | system | claims P / R / F1 | relations strict F1 | lenient F1 |",
-        "|---|---|---|---|---|---|",
+        "| row | docs | system | claims P / R / F1 | relations strict F1 | lenient F1 "
+        "| claims F1 95% | strict F1 95% |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         for system in ("baseline", "rules", "learned"):
@@ -206,11 +208,17 @@ def evaluation_table(rows: list[dict], note: str = "") -> str:
                 continue
             c = fig["claims"]
             claims = " / ".join(_n(c[k]) for k in ("precision", "recall", "f1"))
+            spans = fig.get("intervals") or {}
             lines.append(
                 f"| {row['row']} | {fig['documents']} | {system} | {claims} | "
-                f"{_n(fig['strict']['f1'])} | {_n(fig['lenient']['f1'])} |"
+                f"{_n(fig['strict']['f1'])} | {_n(fig['lenient']['f1'])} | "
+                f"{_span(spans.get('claims'))} | {_span(spans.get('strict'))} |"
             )
     return "\n".join(lines).strip() + "\n"
+
+
+def _span(pair: list[float] | None) -> str:
+    return "-" if not pair else f"{pair[0]:.3f} - {pair[1]:.3f}"
 
 
 def _n(value: float | None) -> str:
