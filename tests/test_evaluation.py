@@ -733,3 +733,32 @@ def test_cli_eval_says_how_sure_each_figure_is_over_ten_documents_or_more(tmp_pa
 
     few = evaluate(load_graph_file(trig), load_gold(gold_dir)[:3])
     assert "how sure" not in format_report(few) and "intervals" not in few.to_dict()
+
+
+def test_cli_eval_against_another_graph_tells_a_real_change_from_chance(tmp_path):
+    gold_dir, trig = _folder(tmp_path)
+    perfect = [
+        quads(base_nodes(), base_edges(), name=f"{genre}/post{i:02d}.txt")
+        for genre in ("forum", "news")
+        for i in range(6)
+    ]
+    better = tmp_path / "better.trig"
+    dataset(*perfect).serialize(better, format="trig")
+    proc = _cli("--gold", str(gold_dir), str(better), "--against", str(trig), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    total = proc.stdout.split("TOTAL (12 documents)")[1].splitlines()
+    entities = next(line for line in total if line.strip().startswith("entities"))
+    assert "0.929 -> 1.000" in entities and entities.endswith("beyond chance")
+    assert next(line for line in total if "claims" in line).endswith("no change")
+    news = proc.stdout.split("news (6 documents)")[1].splitlines()[1]
+    assert news.endswith("too few documents to tell")  # six documents: no verdict
+    proc = _cli(
+        "--gold", str(gold_dir), str(trig), "--against", str(better), "--json", cwd=tmp_path
+    )
+    worse = json.loads(proc.stdout)["against"]["TOTAL"]["entities"]
+    assert worse["difference"] < 0 and worse["interval"][1] < 0
+    proc = _cli(
+        "--gold", str(gold_dir), str(trig), "--against", str(tmp_path / "nope.trig"), cwd=tmp_path
+    )
+    assert proc.returncode == 2 and "graph file not found" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -3,6 +3,7 @@
     claimgraph eval --gold gold/ export.trig
     claimgraph eval --gold gold/000.json --store claimgraph-store --json
     claimgraph eval --gold corpus-gold/ export.trig --per-document
+    claimgraph eval --gold corpus-gold/ --store after --against before   # which change is real
 
 A folder of gold files is scored micro-averaged (counts summed over documents), overall and
 per gold "genre"; more than PER_DOCUMENT_LIMIT documents are summarised unless --per-document.
@@ -23,6 +24,7 @@ from rdflib import Dataset
 from claimgraph.commands._store import store_at
 from claimgraph.errors import UserError
 from claimgraph.evaluation import PER_DOCUMENT_LIMIT, evaluate, format_report, load_gold
+from claimgraph.evaluation.comparison import compare_reports, format_comparison
 from claimgraph.graph.namespaces import bind_prefixes
 from claimgraph.graph.store import DEFAULT_STORE, open_dataset
 
@@ -80,6 +82,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print one JSON object for scripts: documents, total and genres",
     )
+    parser.add_argument(
+        "--against",
+        metavar="STORE|GRAPH_FILE",
+        help="also score this other store or graph file (say, before a settings change) and "
+        "print the differences with 95%% paired intervals: which changes are beyond chance",
+    )
 
 
 def load_graph_file(path: str | Path) -> Dataset:
@@ -127,20 +135,34 @@ def run(args: argparse.Namespace) -> int:
     golds = load_gold(args.gold)
     if args.document:
         golds = _select(golds, args.document)
-    if args.graph_file:
-        data = load_graph_file(args.graph_file)
-    else:
-        store = store_at(args.store or DEFAULT_STORE)
-        if not store.exists():
-            raise UserError(
-                f"no claimgraph store at {store.path}; ingest documents first, "
-                "or give a graph file to score"
-            )
-        # a remote store is read into memory: scoring uses more of rdflib than .query()
-        data = store.local_dataset() if hasattr(store, "local_dataset") else store.dataset()
+    data = load_graph_file(args.graph_file) if args.graph_file else _store_data(args.store)
     report = evaluate(data, golds)
+    if args.against:
+        from claimgraph.graph.remote_store import is_url
+
+        is_store = Path(args.against).is_dir() or is_url(args.against)
+        before = evaluate(
+            _store_data(args.against) if is_store else load_graph_file(args.against), golds
+        )
+        table = compare_reports(report, before)
+        if args.json:
+            print(json.dumps({**report.to_dict(), "against": table}, indent=2, ensure_ascii=False))
+        else:
+            print(format_comparison(table), end="")
+        return 0
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(format_report(report, per_document=args.per_document or None), end="")
     return 0
+
+
+def _store_data(location: str | None) -> Dataset:
+    store = store_at(location or DEFAULT_STORE)
+    if not store.exists():
+        raise UserError(
+            f"no claimgraph store at {store.path}; ingest documents first, "
+            "or give a graph file to score"
+        )
+    # a remote store is read into memory: scoring uses more of rdflib than .query()
+    return store.local_dataset() if hasattr(store, "local_dataset") else store.dataset()

@@ -2,7 +2,9 @@
 
 Modules: `gold` (gold files), `matching` (names, claim text, one-to-one assignment),
 `predicted` (what a document's named graph holds), `scoring` (evaluate), `results` (the
-report types and micro-averages), `report` (plain-text tables).
+report types and micro-averages), `report` (plain-text tables), `intervals` (bootstrap
+intervals over documents), `comparison` (two graphs on the same gold: which differences are
+beyond chance).
 """
 
 from claimgraph.evaluation.gold import load_gold
