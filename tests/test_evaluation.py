@@ -721,14 +721,15 @@ def test_cli_eval_says_how_sure_each_figure_is_over_ten_documents_or_more(tmp_pa
     proc = _cli("--gold", str(gold_dir), str(trig), "--json", cwd=tmp_path)
     data = json.loads(proc.stdout)
     spans = data["intervals"]
-    assert spans["forum"]["entities"] == [1.0, 1.0]  # every forum document is perfect
+    assert spans["forum"] is None and spans["news"] is None  # six documents each: too few
     lo, hi = spans["TOTAL"]["entities"]
-    assert lo < data["total"]["entities"]["all"]["f1"] < hi < 1.0  # news documents vary
-    assert set(spans) == {"forum", "news", "TOTAL"}
+    assert lo < data["total"]["entities"]["all"]["f1"] < hi < 1.0  # forum perfect, news not
+    assert spans["TOTAL"]["relations"] == [1.0, 1.0]  # every document's relations are right
     text = _cli("--gold", str(gold_dir), str(trig), cwd=tmp_path).stdout
     assert "how sure: 95% intervals" in text
-    forum = next(line for line in text.splitlines()[::-1] if line.startswith("forum "))
-    assert "1.000 - 1.000" in forum
+    last = text.split("how sure")[1].splitlines()
+    assert next(line for line in last if line.startswith("forum ")).split()[2:] == ["-"] * 3
+    assert "1.000 - 1.000" in next(line for line in last if line.startswith("TOTAL "))
     from claimgraph.commands.eval import load_graph_file
 
     few = evaluate(load_graph_file(trig), load_gold(gold_dir)[:3])

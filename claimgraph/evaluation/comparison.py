@@ -8,20 +8,8 @@ different draw of documents would not undo.
 
 from __future__ import annotations
 
-from claimgraph.evaluation.intervals import MIN_DOCUMENTS, difference_interval
-from claimgraph.evaluation.results import NO_GENRE, DocumentReport, EvalReport
-
-PARTS = ("claims", "entities", "relations")
-
-
-def _counts(report: DocumentReport, part: str) -> tuple[int, int, int]:
-    if part == "claims":
-        score = report.entities["Claim"]
-    elif part == "entities":
-        score = report.entities["all"]
-    else:
-        score = report.strict["all"]
-    return score.predicted, score.gold, score.matched
+from claimgraph.evaluation.intervals import MIN_DOCUMENTS, difference_interval, micro_f1
+from claimgraph.evaluation.results import NO_GENRE, PARTS, DocumentReport, EvalReport
 
 
 def compare_reports(new: EvalReport, old: EvalReport) -> dict[str, dict[str, dict]]:
@@ -38,22 +26,16 @@ def compare_reports(new: EvalReport, old: EvalReport) -> dict[str, dict[str, dic
     for name, members in groups.items():
         out[name] = {"documents": len(members)}
         for part in PARTS:
-            a = [_counts(d, part) for d in members]
-            b = [_counts(before[d.document], part) for d in members]
+            a = [d.counts(part) for d in members]
+            b = [before[d.document].counts(part) for d in members]
             diff, lo, hi = difference_interval(a, b)
             out[name][part] = {
-                "new": round(_f1(a), 4),
-                "old": round(_f1(b), 4),
+                "new": round(micro_f1(a), 4),
+                "old": round(micro_f1(b), 4),
                 "difference": round(diff, 4),
                 "interval": [round(lo, 4), round(hi, 4)],
             }
     return out
-
-
-def _f1(rows: list[tuple[int, int, int]]) -> float:
-    pred = sum(r[0] for r in rows)
-    gold = sum(r[1] for r in rows)
-    return 2 * sum(r[2] for r in rows) / (pred + gold) if pred + gold else 0.0
 
 
 def format_comparison(table: dict[str, dict[str, dict]]) -> str:
@@ -65,7 +47,8 @@ def format_comparison(table: dict[str, dict[str, dict]]) -> str:
         "",
     ]
     for name, row in table.items():
-        lines.append(f"{name} ({row['documents']} documents)")
+        n = row["documents"]
+        lines.append(f"{name} ({n} document{'' if n == 1 else 's'})")
         for part in PARTS:
             f = row[part]
             lo, hi = f["interval"]

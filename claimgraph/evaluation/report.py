@@ -10,6 +10,7 @@ from claimgraph.evaluation.intervals import MIN_DOCUMENTS
 from claimgraph.evaluation.results import (
     ALL,
     KINDS,
+    PARTS,
     RELATIONS,
     DocumentReport,
     EvalReport,
@@ -154,13 +155,8 @@ def format_totals(report: EvalReport) -> list[str]:
     rows = []
     for name, r in _headline_rows(report):
         f = spans[name]
-        rows.append(
-            [name, r.document_count]
-            + [
-                f"{_fmt(lo)} - {_fmt(hi)}"
-                for lo, hi in (f["claims"], f["entities"], f["relations"])
-            ]
-        )
+        cells = [f"{_fmt(f[p][0])} - {_fmt(f[p][1])}" if f else "-" for p in PARTS]
+        rows.append([name, r.document_count, *cells])
     header = ["genre", "docs", "Claim F1", "entities F1", "relations F1"]
     lines += [
         "",

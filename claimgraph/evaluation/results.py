@@ -14,6 +14,8 @@ from claimgraph.evaluation.intervals import MIN_DOCUMENTS, f1_interval
 KINDS = ("Person", "Work", "Event", "Claim")
 RELATIONS = ("supports", "disputes", "cites")
 ALL = "all"
+#: What the intervals and comparisons cover: claims, all entities, strict relations.
+PARTS = ("claims", "entities", "relations")
 #: Gold pseudo-id of the source document itself.
 DOC = "doc"
 #: Rule name reported for nodes and edges that carry no cg:rule.
@@ -160,6 +162,17 @@ class DocumentReport:
             key=lambda r: (r.precision if r.precision is not None else 2.0, -r.count, r.rule),
         )
 
+    def counts(self, part: str) -> tuple[int, int, int]:
+        """(predicted, gold, matched) of one of PARTS: "claims", "entities" (all four types)
+        or "relations" (strict, all relations)."""
+        if part == "claims":
+            score = self.entities["Claim"]
+        elif part == "entities":
+            score = self.entities[ALL]
+        else:
+            score = self.strict[ALL]
+        return score.predicted, score.gold, score.matched
+
     def to_dict(self) -> dict:
         return {
             "document": self.document,
@@ -210,21 +223,9 @@ class EvalReport:
             out["intervals"] = self.intervals()
         return out
 
-    def intervals(self) -> dict[str, dict[str, list[float]]]:
-        """95% bootstrap intervals over documents (evaluation.intervals) of the micro F1 of
-        claims, all entities and strict relations, per genre and for "TOTAL"."""
-
-        def rows(members: list[DocumentReport], part: str) -> list[tuple[int, int, int]]:
-            scores = [
-                d.entities["Claim"]
-                if part == "claims"
-                else d.entities["all"]
-                if part == "entities"
-                else d.strict["all"]
-                for d in members
-            ]
-            return [(s.predicted, s.gold, s.matched) for s in scores]
-
+    def intervals(self) -> dict[str, dict[str, list[float]] | None]:
+        """95% bootstrap intervals over documents (evaluation.intervals) of the micro F1 of each
+        of PARTS, per genre and for "TOTAL"; None for a group under MIN_DOCUMENTS documents."""
         groups = {
             name: [d for d in self.documents if (d.genre or NO_GENRE) == name]
             for name in self.genres
@@ -232,9 +233,11 @@ class EvalReport:
         groups["TOTAL"] = self.documents
         return {
             name: {
-                part: [round(x, 4) for x in f1_interval(rows(members, part))]
-                for part in ("claims", "entities", "relations")
+                part: [round(x, 4) for x in f1_interval([d.counts(part) for d in members])]
+                for part in PARTS
             }
+            if len(members) >= MIN_DOCUMENTS
+            else None
             for name, members in groups.items()
         }
 
