@@ -277,11 +277,7 @@ def run_fold(fold: Fold, systems: list[str], work: Path, models: dict, train: di
 
 def counts(reports: list[DocumentReport], part: str) -> dict[str, tuple[int, int, int]]:
     """Per document: (predicted, gold, matched) claims ("claims") or strict relations."""
-    out = {}
-    for r in reports:
-        score = r.entities["Claim"] if part == "claims" else r.strict["all"]
-        out[r.document] = (score.predicted, score.gold, score.matched)
-    return out
+    return {r.document: r.counts("claims" if part == "claims" else "relations") for r in reports}
 
 
 def figures(reports: list[DocumentReport] | None) -> dict | None:
