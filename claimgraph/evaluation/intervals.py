@@ -39,6 +39,11 @@ def _picks(n: int, resamples: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, size=(resamples, n))
 
 
+def _central(values: np.ndarray, level: float) -> tuple[float, float]:
+    tail = (1.0 - level) / 2.0 * 100.0
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100.0 - tail))
+
+
 def f1_interval(
     counts: np.ndarray, level: float = 0.95, resamples: int = RESAMPLES, seed: int = 0
 ) -> tuple[float, float]:
@@ -47,9 +52,7 @@ def f1_interval(
     counts = np.asarray(counts, float).reshape(-1, 3)
     if not len(counts):
         return 0.0, 0.0
-    f = _resampled_f1(counts, _picks(len(counts), resamples, seed))
-    tail = (1.0 - level) / 2.0 * 100.0
-    return float(np.percentile(f, tail)), float(np.percentile(f, 100.0 - tail))
+    return _central(_resampled_f1(counts, _picks(len(counts), resamples, seed)), level)
 
 
 def difference_interval(
@@ -64,10 +67,5 @@ def difference_interval(
     if not len(a):
         return 0.0, 0.0, 0.0
     picks = _picks(len(a), resamples, seed)
-    d = _resampled_f1(a, picks) - _resampled_f1(b, picks)
-    tail = (1.0 - level) / 2.0 * 100.0
-    return (
-        micro_f1(a) - micro_f1(b),
-        float(np.percentile(d, tail)),
-        float(np.percentile(d, 100.0 - tail)),
-    )
+    lo, hi = _central(_resampled_f1(a, picks) - _resampled_f1(b, picks), level)
+    return micro_f1(a) - micro_f1(b), lo, hi
