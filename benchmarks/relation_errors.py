@@ -15,9 +15,8 @@ F1 >= 0.5, relations strict). Each gold relation is then:
 
 Printed beside it: P(relation source) for chosen units that are gold sources and for those
 that are not, and its ROC AUC (how well "does this unit support anything?" is told apart),
-the rank of the
-gold target among the source's candidates under the link model (how often the softmax puts
-it first), the share of gold relations that go to the unit just before (what the "previous"
+the rank of the gold target among the source's candidates under the link model (how often
+the softmax puts it first), the share of gold relations that go to the unit just before (what the "previous"
 baseline reaches), and the strict F1 the decoding would reach if it knew which units are
 sources (the target choice unchanged) -- the ceiling of a better source decision alone.
 """
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from claimgraph.corpora.cdcp import read_cdcp
+from claimgraph.evaluation.intervals import micro_f1
 from claimgraph.graph.errors import UserError
 from claimgraph.ingest.argument_model import ArgumentModel, ModelError, shipped_model_dir
 from claimgraph.training.arguments import claim_counts, prepare
@@ -64,13 +64,15 @@ def analyse(model: ArgumentModel, prep: list) -> dict:
             if mapping.get(i) in sources and firsts.get(mapping[i]) == i:
                 oracle_pred += 1
                 oracle_right += (mapping[i], e.relation, mapping.get(e.target)) in p.gold
+        order = _target_order(model, p, profiles, chosen)
         for s, r, t in p.gold:
             if s not in firsts or t not in firsts:
                 causes["endpoint unmatched"] += 1
                 continue
             i, j = firsts[s], firsts[t]
             previous += j == i - 1
-            ranks.append(_rank(model, p, profiles, chosen, i, j))
+            ranked = order.get(i, [])
+            ranks.append(ranked.index(j) if j in ranked else 99)
             e = by_source.get(i)
             if e is None:
                 causes["no edge"] += 1
@@ -89,21 +91,19 @@ def analyse(model: ArgumentModel, prep: list) -> dict:
     }
 
 
-def _rank(model: ArgumentModel, p, profiles, chosen: list[int], i: int, j: int) -> int:
-    """The gold target j's rank among source i's candidate targets (99: not a candidate)."""
+def _target_order(model: ArgumentModel, p, profiles, chosen: list[int]) -> dict[int, list[int]]:
+    """Each chosen source's candidate targets, likeliest first under the link model."""
     from claimgraph.ingest.argument_pairs import pair_table
 
     table = pair_table(p.cands, profiles, model.window, chosen)
-    rows = [n for n, (a, _b) in enumerate(table.keys) if a == i]
-    if not rows:
-        return 99
-    z = model.pair_logits(table)[rows, 0]
-    order = [table.keys[rows[k]][1] for k in np.argsort(-z, kind="stable")]
-    return order.index(j) if j in order else 99
-
-
-def f1(pred: int, gold: int, hit: int) -> float:
-    return 2 * hit / (pred + gold) if pred + gold else 0.0
+    if not table.keys:
+        return {}
+    z = model.pair_logits(table)[:, 0]
+    out: dict[int, list[int]] = {}
+    for n in np.argsort(-z, kind="stable"):
+        i, j = table.keys[n]
+        out.setdefault(i, []).append(j)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CDCP test: {len(docs)} comments, {gold} gold relations, {out['predicted']} predicted")
     for cause, n in out["causes"].items():
         print(f"  {cause:<20} {n:4d}  ({n / gold:.3f})")
-    print(f"  strict F1 {f1(out['predicted'], gold, right):.3f}")
+    print(f"  strict F1 {micro_f1([(out['predicted'], gold, right)]):.3f}")
     from sklearn.metrics import roc_auc_score
 
     yes, no = out["p_source"][True], out["p_source"][False]
@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"gold target is the unit just before: {out['previous'] / max(1, len(r)):.3f}")
     pred, hit = out["oracle"]
-    print(f"with the gold sources known (targets as chosen): strict F1 {f1(pred, gold, hit):.3f}")
+    print(
+        f"with the gold sources known (targets as chosen): strict F1 {micro_f1([(pred, gold, hit)]):.3f}"
+    )
     return 0
 
 

@@ -9,21 +9,16 @@ different draw of documents would not undo.
 from __future__ import annotations
 
 from claimgraph.evaluation.intervals import MIN_DOCUMENTS, difference_interval, micro_f1
-from claimgraph.evaluation.results import NO_GENRE, PARTS, DocumentReport, EvalReport
+from claimgraph.evaluation.results import PARTS, EvalReport
 
 
 def compare_reports(new: EvalReport, old: EvalReport) -> dict[str, dict[str, dict]]:
     """Per genre (as the gold names them) and "TOTAL", per part (PARTS): `new` and `old` F1,
     their difference and its paired 95% interval, over the documents both reports scored."""
     before = {d.document: d for d in old.documents}
-    docs = [d for d in new.documents if d.document in before]
-    groups: dict[str, list[DocumentReport]] = {}
-    if new.genres:
-        for d in docs:
-            groups.setdefault(d.genre or NO_GENRE, []).append(d)
-    groups["TOTAL"] = docs
     out: dict[str, dict[str, dict]] = {}
-    for name, members in groups.items():
+    for name, group in new.groups().items():
+        members = [d for d in group if d.document in before]
         out[name] = {"documents": len(members)}
         for part in PARTS:
             a = [d.counts(part) for d in members]

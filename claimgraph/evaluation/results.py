@@ -226,11 +226,6 @@ class EvalReport:
     def intervals(self) -> dict[str, dict[str, list[float]] | None]:
         """95% bootstrap intervals over documents (evaluation.intervals) of the micro F1 of each
         of PARTS, per genre and for "TOTAL"; None for a group under MIN_DOCUMENTS documents."""
-        groups = {
-            name: [d for d in self.documents if (d.genre or NO_GENRE) == name]
-            for name in self.genres
-        }
-        groups["TOTAL"] = self.documents
         return {
             name: {
                 part: [round(x, 4) for x in f1_interval([d.counts(part) for d in members])]
@@ -238,8 +233,17 @@ class EvalReport:
             }
             if len(members) >= MIN_DOCUMENTS
             else None
-            for name, members in groups.items()
+            for name, members in self.groups().items()
         }
+
+    def groups(self) -> dict[str, list[DocumentReport]]:
+        """The documents of each genre (when the gold names genres), then all as "TOTAL"."""
+        out = {
+            name: [d for d in self.documents if (d.genre or NO_GENRE) == name]
+            for name in self.genres
+        }
+        out["TOTAL"] = self.documents
+        return out
 
 
 def micro_average(
