@@ -1,9 +1,10 @@
-"""Claims: attributed statements ("X argues that ...", "..., as X notes"), quoted statements,
-negated alternatives ("not A but B"), and the document's own theses (the statement after a
-framing colon, both alternatives of "either A or B"), each with its offsets.
+"""Claims that someone is reported to hold: attributed statements ("X argues that ...",
+"..., as X notes"), quoted statements and negated alternatives ("not A but B"), each with
+its offsets.
 
-Each sentence becomes a `Sentence` with the claims read from it, so that stance rules can
-look at neighbouring sentences afterwards.
+Each sentence becomes a `Sentence` with the claims read from it and its thesis score, so that
+later steps can add the document's own theses (`theses.py`) and cited claims
+(`citation_claims.py`), and stance rules can look at neighbouring sentences.
 """
 
 from __future__ import annotations
@@ -11,34 +12,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from claimgraph.ingest.claim_syntax import (
+    clause_text,
+    find_subject,
+    independent_clause,
+    statement_parts,
+    subtree_span,
+    thesis_features,
+)
+
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,400})[”\"]")
 _NOT_BUT = re.compile(
     r"^(?P<subj>\w[^,;:—]{2,80}?) (?P<cop>was|is|were|are|has been|had been) not "
     r"(?:only |merely |just |simply )?(?P<neg>[^;:—]{4,120}?)(?:,? nor [^;:—]{3,120}?)?,? but "
     r"(?P<pos>.{4,})$"
 )
-_EVALUATIVE = {
-    "impossible",
-    "essential",
-    "vital",
-    "absurd",
-    "obviously",
-    "clearly",
-    "certainly",
-    "undeniably",
-    "fundamentally",
-    "entirely",
-    "completely",
-    "crucially",
-    "purely",
-    "precisely",
-    "merely",
-    "false",
-    "wrong",
-}
-_QUOTE_MARK = re.compile(r"[“\"]")
-_SECOND_PERSON = {"you", "your", "yours", "yourself"}
-_FIRST_PERSON = {"i", "me", "my", "we", "our", "us"}
 _PRONOUNS = {"he", "she", "they", "his", "her", "their"}
 _VAGUE_SUBJECTS = {
     "this",
@@ -90,115 +78,6 @@ class Sentence:
     parts: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, rule) in text
     verbs: list[int] = field(default_factory=list)  # offsets of its finite verbs, for text rules
     statement: bool = False  # a declarative sentence (not a question, heading or fragment)
-
-
-def clause_text(span) -> tuple[str, int, int]:
-    """A clause as text with its character offsets, without a leading 'that' or trailing stop."""
-    toks = list(span)
-    while toks and (toks[0].lower_ in ("that", ",", "—", ":") or toks[0].is_space):
-        toks = toks[1:]
-    while toks and (
-        toks[-1].is_punct and toks[-1].text not in (")", "”", '"') or toks[-1].is_space
-    ):
-        toks = toks[:-1]
-    if not toks:
-        return "", 0, 0
-    doc = toks[0].doc
-    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    end = start + _quoted_end(doc.text[start:end])
-    return doc.text[start:end], start, end
-
-
-def _quoted_end(text: str) -> int:
-    """Where a statement that opens a quotation ends: at its closing mark when more words
-    follow it ('“A,” and then B' -> '“A,”'); otherwise the whole text."""
-    if not text.startswith(("“", '"')):
-        return len(text)
-    close = text.find("”" if text[0] == "“" else '"', 1)
-    if close < 0 or len(text[1:close].split()) < 4 or not re.search(r"\w", text[close + 1 :]):
-        return len(text)
-    # Only where a clause boundary follows: '“Socialism in one country” was ...' stays whole.
-    if text[close - 1] in ",;" or re.match(r"\)?\s*(?:[,;—]|and\b|but\b)", text[close + 1 :]):
-        return close + 1
-    return len(text)
-
-
-_CLIMB = ("advcl", "xcomp", "conj", "pcomp", "prep", "acl", "relcl", "pobj")
-
-
-def find_subject(tok):
-    """The subject a verb's statement belongs to, climbing participles and prepositions:
-    'X, who jumped to condemn Y, insisting that ...' -> X's 'who'."""
-    for _ in range(5):
-        subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None:
-            return subj
-        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
-            return tok.head
-        if tok.dep_ not in _CLIMB or tok.head is tok:
-            return None
-        tok = tok.head
-    return None
-
-
-def _subtree_span(tok):
-    sub = list(tok.subtree)
-    return tok.doc[sub[0].i : sub[-1].i + 1]
-
-
-def _imperative(sent) -> bool:
-    """Whether a sentence opens with a bare verb that has no subject ("See the list below.")."""
-    first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
-    root = sent.root
-    return (
-        first is not None
-        and first.i == root.i
-        and root.tag_ == "VB"
-        and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
-    )
-
-
-def _evidential(sent, nouns: frozenset[str]) -> bool:
-    """'There is ample evidence that ...', 'there's no reason to ...': an argued statement."""
-    return any(
-        t.dep_ == "expl"
-        and any(c.dep_ in ("attr", "nsubj") and c.lemma_.lower() in nouns for c in t.head.children)
-        for t in sent
-    )
-
-
-def _independent_clause(tokens) -> bool:
-    """Whether tokens read as a clause of their own: a finite verb, not a participle phrase."""
-    return tokens[0].tag_ not in ("VBG", "VBN", "TO") and any(
-        t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in tokens
-    )
-
-
-def _statement_parts(sent, text: str, framing: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Where a sentence's statements are when not the whole of it (offsets into `text`):
-    after a colon that a framing clause opens ("One thing is clear: A"), or the two
-    alternatives of "Either A, or B"."""
-    lead = len(sent.text) - len(sent.text.lstrip())
-    toks = [t for t in sent if not t.is_space]
-    colon = next((i for i, t in enumerate(toks) if t.text == ":"), None)
-    if colon and 0 < colon < len(toks) - 4:
-        pre, post = toks[:colon], toks[colon + 1 :]
-        if any(t.lemma_.lower() in framing for t in pre) and _independent_clause(post):
-            return [(post[0].idx - sent.start_char - lead, len(text), "framed-statement")]
-    m = _EITHER_OR.match(text)
-    if m and len(m.group("a").split()) >= 4 and len(m.group("b").split()) >= 4:
-        return [(m.start("a"), m.end("a"), "either-or"), (m.start("b"), m.end("b"), "either-or")]
-    return []
-
-
-_EITHER_OR = re.compile(r"^Either (?P<a>[^;:]+?),? or (?P<b>[^;:]+?)[.;]?$")
-
-
-# The interjection a reply opens with: "Nonsense, ...", "Good point: ...".
-_REPLY_CUE = re.compile(r"^([\w'’+]+(?: [\w'’]+)?)[,!:;]\s+(?=\w)")
-
-# A short label opening a paragraph in notes and summaries: "Archival constraints: ...".
-_INLINE_HEADING = re.compile(r"^[A-Z][\w’'-]*(?: [\w’'-]+){0,6}: (?=[A-Z])")
 
 
 class ClaimFinder:
@@ -284,7 +163,7 @@ class ClaimFinder:
             self._as_reported(sent, base, info, last_person)
             self._quoted(sent, base, info, last_person)
             info.score = self._thesis_score(sent, info)
-            info.parts = _statement_parts(sent, info.text, self.rules.framing_words)
+            info.parts = statement_parts(sent, info.text, self.rules.framing_words)
             self._condemnation(sent, base, info, last_person)
             for c in list(info.claims):
                 self._negated(c, info)
@@ -327,7 +206,7 @@ class ClaimFinder:
         left = [c for c in subj.lefts if c.dep_ in ("compound", "amod") and c.pos_ == "PROPN"]
         name_span = subj.doc[left[0].i if left else subj.i : subj.i + 1]
         person = self.who(name_span.text)
-        sub = _subtree_span(subj)
+        sub = subtree_span(subj)
         work = self.work_at(base + sub.start_char, base + sub.end_char)
         if person:
             return person, work
@@ -372,7 +251,7 @@ class ClaimFinder:
                     continue  # the document's author: a thesis, scored below
             if not person and not work:
                 continue
-            span = _subtree_span(comp)
+            span = subtree_span(comp)
             text, s, e = clause_text(span)
             if len(text.split()) < 4:
                 continue
@@ -437,7 +316,7 @@ class ClaimFinder:
         rest = m.group("rest").rstrip(" .")
         s0 = base + sent.start_char + m.start("rest")
         toks = [t for t in sent if t.idx >= sent.start_char + m.start("rest")]
-        if not toks or toks[0].pos_ == "ADP" or not _independent_clause(toks):
+        if not toks or toks[0].pos_ == "ADP" or not independent_clause(toks):
             return  # "X writes about Y", "X documents the machinery": an object, not a statement
         info.claims.append(
             Claim(
@@ -502,7 +381,7 @@ class ClaimFinder:
             subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
             if subj is None:
                 continue
-            aside = _subtree_span(verb)
+            aside = subtree_span(verb)
             if aside.start == sent.start:
                 body = sent.doc[aside.end : sent.end]
             elif all(t.is_punct for t in sent.doc[aside.end : sent.end]):
@@ -615,145 +494,7 @@ class ClaimFinder:
     # -- theses -------------------------------------------------------------------------
     def _thesis_score(self, sent, info: Sentence) -> float:
         """How likely the sentence states one of the document's claims (rules.claim_weights)."""
-        features = self._features(sent, info)
+        features = thesis_features(sent, info.text, info.lower, info.first_in_paragraph, self.rules)
         info.statement = bool(features)
         weights = self.rules.claim_weights
         return sum(weights.get(name, 0.0) for name, on in features.items() if on)
-
-    def _features(self, sent, info: Sentence) -> dict[str, bool]:
-        """The thesis features a sentence has; none for questions, headings and fragments."""
-        toks = [t for t in sent if not t.is_space]
-        n = len(toks)
-        if (
-            n < 6
-            or info.text.endswith(("?", ":"))
-            or not any(t.pos_ in ("VERB", "AUX") for t in toks)
-        ):
-            return {}
-        if info.text[-1] not in '.!”"’)' and n < 12:
-            return {}  # a heading or a list fragment
-        if _imperative(sent):
-            return {}  # "Consider the following.": a directive, not an assertion
-        words = {t.lower_ for t in toks}
-        root = sent.root
-        return {
-            "superlative": any(t.tag_ in ("JJS", "RBS") for t in toks),
-            "past_perfect_or_aux": any(
-                c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in root.children
-            ),
-            "proper_noun_subject": any(t.dep_ == "nsubj" and t.pos_ == "PROPN" for t in toks),
-            "quotation": bool(_QUOTE_MARK.search(info.text)),
-            "names_a_person": any(e.label_ == "PERSON" for e in sent.ents),
-            "passive": any(t.dep_ == "nsubjpass" for t in toks),
-            "long": n > 40,
-            "clausal_complement": any(t.dep_ == "ccomp" for t in toks),
-            "past_tense": root.tag_ in ("VBD", "VBN"),
-            "date": any(e.label_ == "DATE" for e in sent.ents),
-            "numbers": any(t.like_num for t in toks),
-            "negation": any(t.dep_ == "neg" for t in toks),
-            "not_but": any(t.dep_ == "neg" for t in toks) and " but " in info.lower,
-            "evaluative": bool(words & _EVALUATIVE),
-            "first_in_paragraph": info.first_in_paragraph,
-            "copula_adjective": root.lemma_ == "be"
-            and any(c.dep_ == "acomp" for c in root.children),
-            "first_person": bool(words & _FIRST_PERSON),
-            "second_person": bool(words & _SECOND_PERSON),
-            "short": n < 12,
-            "conclusion_opener": any(info.lower.startswith(c + " ") for c in self.rules.conclusion),
-            "aside": info.text.startswith("("),
-            "evidential": _evidential(sent, self.rules.evidence_nouns),
-        }
-
-    def theses(self, threshold: float) -> None:
-        """Make a document-level claim of every sentence without claims scoring >= threshold."""
-        for info in self.sentences:
-            if info.claims or info.score < threshold:
-                continue
-            confidence = min(0.9, 0.3 + 0.1 * info.score)
-            for a, b, rule in info.parts or [(0, len(info.text), "thesis-sentence")]:
-                text = info.text[a:b].rstrip(" .")
-                start = info.start + a
-                label = _INLINE_HEADING.match(text)
-                if label and not self.work_at(
-                    start, start + label.end()
-                ):  # "Method notes: Hallin measured ..." -> the statement only
-                    start += label.end()
-                    text = text[label.end() :]
-                info.claims.append(
-                    Claim(text, start, start + len(text), None, None, "thesis", confidence, rule)
-                )
-
-    def main_statement(self, start: int, end: int, author: str) -> None:
-        """A thread post that made no claim so far: its best-scoring statement is the
-        poster's claim (a post is short and usually makes one point)."""
-        inside = [s for s in self.sentences if start <= s.start < end]
-        if any(s.claims for s in inside):
-            return
-        best = max((s for s in inside if s.statement), key=lambda s: s.score, default=None)
-        if best is not None:
-            text, start = best.text.rstrip(" ."), best.start
-            cue = _REPLY_CUE.match(text)  # "Nonsense, the survey ..." -> "the survey ..."
-            cues = {c.strip(" ,.!?") for c in (*self.rules.reply_agree, *self.rules.reply_disagree)}
-            if cue and cue.group(1).lower() in cues:
-                text, start = text[cue.end() :], start + cue.end()
-            c = Claim(text, start, start + len(text), author, None, "thesis", 0.5)
-            c.rule, c.posted = "post-thesis", True
-            best.claims.append(c)
-
-    def cited(self, text: str, start: int, end: int, author: str | None, work: str) -> None:
-        """'X (Author, Title)': the clause before a parenthetical citation is that work's claim."""
-        info = next((s for s in self.sentences if s.start <= start < s.end + 1), None)
-        if info is None or text[start - 1 : start] != "(" and text[start : start + 1] != "(":
-            return
-        paren = start - 1 if text[start - 1 : start] == "(" else start
-        head = text[info.start : paren]
-        cut = max(
-            head.rfind(";"), head.rfind(":"), head.rfind("—"), head.rfind(" or "), head.rfind(")")
-        )
-        c_start = info.start + cut + 1 if cut >= 0 else info.start
-        while c_start < paren and text[c_start] in " ,(":
-            c_start += 1
-        if head[cut:].startswith(" or "):
-            c_start = info.start + cut + 4
-        close = text.find(")", paren)
-        c_end = close + 1 if 0 <= close < info.end + 1 else paren
-        body = text[c_start:c_end].strip()
-        if len(body.split()) < 3 or any(c.start < c_end and c_start < c.end for c in info.claims):
-            return
-        if info.text.startswith("(") or not (
-            any(c_start <= v < paren for v in info.verbs) or re.search(r"\d", body)
-        ):
-            return  # an aside, or a caption: states nothing a citation could vouch for
-        info.claims.append(
-            Claim(
-                body,
-                c_start,
-                c_start + len(body),
-                author,
-                work,
-                "cited",
-                0.6,
-                "parenthetical-citation",
-            )
-        )
-
-    def rebuttals(self, dispute_cues) -> None:
-        """'It can't be A (cited) or B (cited); these estimates are wrong': after ';' the
-        author answers the cited claims of the same sentence."""
-        for info in self.sentences:
-            cited = [
-                c for c in info.claims if c.kind in ("cited", "attributed", "quoted", "according")
-            ]
-            semi = info.text.rfind(";")
-            if not cited or semi < 0 or not dispute_cues.search(info.lower):
-                continue
-            tail_start = info.start + semi + 1
-            if any(c.end > tail_start for c in cited):
-                continue
-            body = info.text[semi + 1 :].strip().rstrip(" .")
-            if len(body.split()) < 5:
-                continue
-            off = info.text.index(body, semi) + info.start
-            own = Claim(body, off, off + len(body), None, None, "thesis", 0.6, "rebuttal-clause")
-            own.rebuts = cited  # type: ignore[attr-defined]
-            info.claims.append(own)

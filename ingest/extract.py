@@ -11,12 +11,14 @@ from collections import Counter
 
 from claimgraph.graph.identity import claim_key, fold, node_key
 from claimgraph.graph.model import DOC, Document, Edge, Extraction, Mention, Node
+from claimgraph.ingest.citation_claims import cited_claim, rebuttal_claims
 from claimgraph.ingest.claims import Claim, ClaimFinder
 from claimgraph.ingest.events import EventFinder
 from claimgraph.ingest.people import PeopleFinder, plausible_name
 from claimgraph.ingest.stages import run_stages, stage
 from claimgraph.ingest.stance import Stance, cue_regex, find_stances, reply_stances
 from claimgraph.ingest.state import DocState
+from claimgraph.ingest.theses import post_thesis, thesis_claims
 from claimgraph.ingest.threads import find_posts, quoted_spans
 from claimgraph.ingest.works import WorkMention, find_works
 
@@ -160,9 +162,11 @@ def extract_claims(state: DocState) -> None:
             continue
         authors = [who(a) for a in w.authors]
         author = next((a for a in authors if a), None)
-        claims.cited(state.document.nlp_text, w.cite_start, w.cite_end, author, w.title)
-    claims.theses(rules.claim_threshold)
-    claims.rebuttals(cue_regex(rules.dispute_cues))
+        cited_claim(
+            claims.sentences, state.document.nlp_text, w.cite_start, w.cite_end, author, w.title
+        )
+    thesis_claims(claims.sentences, rules.claim_threshold, claims.work_at)
+    rebuttal_claims(claims.sentences, cue_regex(rules.dispute_cues))
     for s in claims.sentences:
         for c in s.claims:
             poster = state.poster_at(c.start) if c.author is None and c.kind == "thesis" else None
@@ -171,7 +175,7 @@ def extract_claims(state: DocState) -> None:
     for post in state.posts:
         poster = who(post.author)
         if poster:
-            claims.main_statement(post.start, post.end, poster)
+            post_thesis(claims.sentences, post.start, post.end, poster, rules)
 
 
 @stage("claim-nodes")
