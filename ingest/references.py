@@ -20,46 +20,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# -- character classes --------------------------------------------------------------------
-_UP = r"A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽА-ЯЁ"
-_LO = r"a-zß-öø-ÿāăąćĉċčďđēĕėęěĝğġģĥħĩīĭįıĳĵķĺļľŀłńņňŋōŏőœŕŗřśŝşšţťŧũūŭůűųŵŷźżžа-яё"
-# Every pattern below must match in time linear in the line (a hostile line must not hang
-# ingest): no piece may match the same text in two ways inside a repetition. So a word is
-# one capital, one letter or "'X", then letters, and initials inside a given-name list are
-# written without spaces ("J.-P.", "A.B."), the list itself separating them.
-_WORD = rf"[{_UP}](?:[{_LO}{_UP}]|['’][{_UP}])[{_LO}{_UP}]*(?:['’][{_LO}{_UP}]+)*(?:-[{_UP}{_LO}][{_LO}{_UP}]*)*"
-_PARTICLE = (
-    r"(?:van|von|de|der|den|du|da|di|del|della|des|le|la|ten|ter|bin|ibn|al|el|dos|das|St\.)"
+from claimgraph.ingest.reference_names import (
+    APA_AUTHORS,
+    CM_AUTHORS,
+    NAME_ONLY,
+    UP,
+    WORD,
+    apa_authors,
+    cm_authors,
+    split_name_list,
 )
-_SURNAME = rf"(?:{_PARTICLE}\s+)*{_WORD}(?:\s+{_WORD})?"
-_INIT = rf"[{_UP}]\.(?:\s?-?[{_UP}]\.)*"
-_TIGHT_INIT = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
-_GIVEN = rf"(?:{_WORD}|{_TIGHT_INIT})(?:\s+(?:{_WORD}|{_TIGHT_INIT}))*"
-_SUFFIX = r"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV))?"
 
-# APA author: "Surname, I. I." (first, and all others)
-_APA_AUTHOR = rf"{_SURNAME},\s+{_INIT}{_SUFFIX}"
-_APA_AUTHORS = (
-    rf"(?P<authors>{_APA_AUTHOR}(?:,\s+(?:&\s+)?{_APA_AUTHOR})*"
-    rf"(?:,?\s+(?:&|and)\s+{_APA_AUTHOR})?(?:,?\s+et\s+al\.)?)"
-)
-_APA_ORG = rf"(?P<org>[{_UP}][\w&’'.\- ]{{2,80}}?)"
+# Like reference_names.py's, every pattern here must match in time linear in the line.
+_APA_ORG = rf"(?P<org>[{UP}][\w&’'.\- ]{{2,80}}?)"
 _APA_EDS = r"(?:\s*\((?P<eds>Eds?\.?|Ed\.)\))?"
 _APA_YEAR = (
     r"\(\s*(?:(?P<year>\d{4})[a-z]?(?:\s*[-–—]\s*(?P<year2>\d{2,4}|present))?"
     r"(?:,\s*(?P<date>[^)]{1,40}))?|(?P<nd>n\.\s?d\.))\s*\)"
 )
 _APA = re.compile(
-    rf"(?:{_APA_AUTHORS}|{_APA_ORG}){_APA_EDS}\.?\s+{_APA_YEAR}\s*\.?\s+(?P<rest>\S.*)$"
-)
-
-# Chicago / MLA author block: "Surname, Given [Middle]" then ", and Given Surname", "et al.", "eds."
-_FIRST_AUTHOR = rf"{_SURNAME},\s+{_GIVEN}{_SUFFIX}"
-# atomic: how the words split into given names and surname does not change the span
-_NEXT_AUTHOR = rf"(?>{_GIVEN}\s+{_SURNAME})"
-_CM_AUTHORS = re.compile(
-    rf"(?P<authors>{_FIRST_AUTHOR}(?:,\s+(?!and\b){_NEXT_AUTHOR})*(?:,?\s+and\s+{_NEXT_AUTHOR})?"
-    rf"(?:,?\s+et\s+al\.?)?)(?:,\s+(?P<eds>eds?\.|editors?|trans\.|translator))?(?:(?<=\.)|\s*\.)\s+(?P<rest>\S.*)$"
+    rf"(?:{APA_AUTHORS}|{_APA_ORG}){_APA_EDS}\.?\s+{_APA_YEAR}\s*\.?\s+(?P<rest>\S.*)$"
 )
 
 _LIST_MARK = re.compile(
@@ -111,7 +91,7 @@ _TRANSLATED = re.compile(
     re.I,
 )
 _VANCOUVER = re.compile(
-    rf"(?P<authors>{_WORD}(?:\s+{_WORD})?\s+[{_UP}]{{1,3}}(?:,\s+{_WORD}(?:\s+{_WORD})?\s+[{_UP}]{{1,3}})*(?:,?\s+et\s+al)?)"
+    rf"(?P<authors>{WORD}(?:\s+{WORD})?\s+[{UP}]{{1,3}}(?:,\s+{WORD}(?:\s+{WORD})?\s+[{UP}]{{1,3}})*(?:,?\s+et\s+al)?)"
     r"\.\s+(?P<rest>\S.*)$"
 )
 _BRACKET_KIND = (
@@ -143,13 +123,8 @@ _EDITOR = re.compile(
     re.I,
 )
 _EDITION = re.compile(r"\b\d{4}\s+edition\b|\bedition\b", re.I)
-# starts only where a run of spaces starts, and reads that run once: linear in the text
-_NAME_LIST_SPLIT = re.compile(r"(?<!\s)\s*+(?:,\s*+(?:&|and)\s+|(?<=\s)&\s|(?<=\s)and\s+|,\s+)\s*")
-_NAME_ONLY = re.compile(
-    rf"^(?:{_PARTICLE}\s+)?(?:{_WORD}|{_TIGHT_INIT})(?:\s+(?:{_WORD}|{_TIGHT_INIT}|{_PARTICLE}|and|&))*$"
-)
 _TITLE_WORD = re.compile(
-    rf"^(?:[{_UP}0-9\"“‘'(]|(?:of|the|and|in|a|an|to|for|on|with|at|from|by|under|or|vs\.?|de|la|le)$)"
+    rf"^(?:[{UP}0-9\"“‘'(]|(?:of|the|and|in|a|an|to|for|on|with|at|from|by|under|or|vs\.?|de|la|le)$)"
 )
 
 
@@ -174,63 +149,6 @@ class Reference:
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def _initials(s: str) -> str:
-    """'S.S.' -> 'S. S.'; 'O. V.' stays; 'J.-P.' stays."""
-    return re.sub(r"\.(?=[A-ZÀ-Þ])", ". ", s.strip())
-
-
-def _apa_name(a: str) -> str:
-    """'Varga, H.' -> 'H. Varga'."""
-    a = a.strip().lstrip("&").strip()
-    if "," not in a:
-        return a
-    sur, _, given = a.partition(",")
-    given = given.strip()
-    suffix = ""
-    m = re.search(r",?\s*(Jr\.|Sr\.|II|III|IV)$", given)
-    if m:
-        suffix, given = " " + m.group(1), given[: m.start()].strip()
-    return f"{_initials(given)} {sur.strip()}{suffix}".strip()
-
-
-def _split_apa_authors(block: str) -> list[str]:
-    block = re.sub(r",?\s+et\s+al\.?$", "", block.strip())
-    # split on ", " that is followed by a surname and a comma-initial pair, or on "&"/"and"
-    parts = re.split(
-        rf",\s*(?:&\s*)?(?={_SURNAME},\s+{_INIT})|\s+(?:&|and)\s+(?={_SURNAME},)", block
-    )
-    return [_apa_name(p) for p in parts if p.strip()]
-
-
-def _split_cm_authors(block: str) -> list[str]:
-    """'Varga, Helena, and Ola Berg' -> ['Helena Varga', 'Ola Berg']."""
-    block = re.sub(r",?\s+et\s+al\.?$", "", block.strip())
-    sur, _, rest = block.partition(",")
-    pieces = re.split(r",\s+and\s+|\s+and\s+|,\s+", rest.strip())
-    first_given = pieces[0].strip() if pieces else ""
-    out = [f"{_initials(first_given)} {sur.strip()}".strip()]
-    out.extend(" ".join(p.split()) for p in pieces[1:] if p.strip())
-    return out
-
-
-def split_name_list(block: str) -> list[str]:
-    """Names as written in notes and prose: 'Ann and Bo Lund' -> two full names.
-
-    'A and B Surname' shares the surname when A is a lone given name; 'A Surname and B
-    Othername' keeps both as written.
-    """
-    block = " ".join(block.strip().strip(",.").split())
-    parts = [p for p in _NAME_LIST_SPLIT.split(block) if p]
-    if (
-        len(parts) >= 2
-        and all(len(p.split()) == 1 for p in parts[:-1])
-        and len(parts[-1].split()) >= 2
-    ):
-        surname = parts[-1].split()[-1]
-        return [f"{p} {surname}" for p in parts[:-1]] + [parts[-1]]
-    return parts
 
 
 def _title_end(s: str, start: int = 0) -> int:
@@ -292,7 +210,7 @@ def _bracket_kind(ref: Reference, line: str) -> None:
 
 def _looks_title(t: str) -> bool:
     words = t.split()
-    if not words or not re.match(rf"[{_UP}0-9“\"‘']", words[0]):
+    if not words or not re.match(rf"[{UP}0-9“\"‘']", words[0]):
         return False
     good = sum(1 for w in words if _TITLE_WORD.match(w))
     return good >= max(1, int(len(words) * 0.7))
@@ -374,7 +292,7 @@ def _parse_apa(line: str, off: int) -> Reference | None:
             return None
     ref = Reference(style="apa")
     if authors:
-        names = _split_apa_authors(authors)
+        names = apa_authors(authors)
         if m.group("eds"):
             ref.editors = names
         else:
@@ -408,11 +326,11 @@ def _parse_apa(line: str, off: int) -> Reference | None:
 
 
 def _parse_chicago_mla(line: str, off: int) -> Reference | None:
-    m = _CM_AUTHORS.match(line, off)
+    m = CM_AUTHORS.match(line, off)
     if not m:
         return None
     ref = Reference()
-    names = _split_cm_authors(m.group("authors"))
+    names = cm_authors(m.group("authors"))
     if m.group("eds") and m.group("eds").lower().startswith("ed"):
         ref.editors = names
     else:
@@ -500,7 +418,7 @@ def _parse_note(line: str, off: int) -> Reference | None:
         before = s[off : q.start()].strip(" ,:;–—-")
         before = re.sub(r"^(?:in|see(?: also)?|cf\.|quoted in)\s+", "", before, flags=re.I).strip()
         names = split_name_list(before) if before else []
-        if names and not all(_NAME_ONLY.match(x) for x in names):
+        if names and not all(NAME_ONLY.match(x) for x in names):
             if ref.part is None:
                 return None
             names = []
@@ -524,7 +442,7 @@ def _parse_note(line: str, off: int) -> Reference | None:
         a0, b0 = segs[0]
         names = s[off + a0 : off + b0].strip()
         names = re.sub(r"^(?:see|cf\.|quoted in)\s+", "", names, flags=re.I)
-        if not _NAME_ONLY.match(names) or len(names.split()) > 8:
+        if not NAME_ONLY.match(names) or len(names.split()) > 8:
             return None
         a1, b1 = segs[1]
         b1 = min(off + b1, _title_end(s, off + a1)) - off
