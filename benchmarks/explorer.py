@@ -3,7 +3,7 @@
     python benchmarks/explorer.py                   # about 100,000 triples (quick)
     python benchmarks/explorer.py --triples 1000000 # the size
 
-A graph shaped like claimgraph's (benchmarks/query_store.py's generator) is written to a
+A graph shaped like claimgraph's (benchmarks/synthetic_graph.py) is written to a
 store and served by `claimgraph serve` on a free loopback port. For each page type (claim,
 person, work, event, document, the embedded view, search, the four lists) it opens sample
 pages and times the whole page (GET, full body read), then sends the same page's queries
@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from query_store import generate  # noqa: E402
+from synthetic_graph import generate  # noqa: E402
 
 BASE = "https://w3id.org/claimgraph/id/"
 KINDS = {

@@ -3,7 +3,7 @@
     python benchmarks/reliability_server.py                 # 50 clients for 60 s
     python benchmarks/reliability_server.py --seconds 30    # a shorter run
 
-A small synthetic store (benchmarks/query_store.py's generator) is served by `claimgraph serve`
+A small synthetic store (benchmarks/synthetic_graph.py) is served by `claimgraph serve`
 on 127.0.0.1 with a free port. Then:
 
 (a) load: N client threads, each a bounded loop of queries (a mix of saved queries, counts,
@@ -53,7 +53,7 @@ NOISE = [
 
 
 def build_store(folder: Path, triples: int) -> Path:
-    from query_store import generate
+    from synthetic_graph import generate
 
     from claimgraph.graph.store import DiskStore
 

@@ -4,7 +4,7 @@
     python benchmarks/remote_store.py --triples 50000
     python benchmarks/remote_store.py --corpus examples/corpus   # also full ingest of files
 
-The write path: the same {document graph: quads} (benchmarks/query_store.py's generator, a
+The write path: the same {document graph: quads} (benchmarks/synthetic_graph.py, a
 graph shaped like ingest's) written with `replace_graphs`, one call per batch of documents as
 ingest does, into a new embedded store and into a fresh `oxigraph serve` on loopback. With
 --corpus, also `claimgraph.ingest` of a folder end to end (spaCy included) into each.
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", help="also ingest this folder end to end into both")
     args = parser.parse_args(argv)
 
-    from query_store import generate
+    from synthetic_graph import generate
 
     from claimgraph import ingest
     from claimgraph.graph.remote_store import RemoteStore
