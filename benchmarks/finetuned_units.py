@@ -26,8 +26,10 @@ import numpy as np
 
 from claimgraph.corpora.web_discourse import read_web_discourse
 from claimgraph.graph.errors import UserError
-from claimgraph.ingest.argument_decoding import chosen_units
 from claimgraph.training import arguments as A
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from model_capacity import claim_f1  # noqa: E402
 
 
 def fine_tune(
@@ -80,18 +82,6 @@ def fine_tune(
         )
 
 
-def best_f1(prep, scores: list[np.ndarray]) -> tuple[float, float]:
-    """(best claim F1 over thresholds 0.05..0.95, that threshold)."""
-    best = (0.0, 0.0)
-    for t in np.arange(0.05, 0.96, 0.05):
-        tot = np.zeros(3)
-        for p, s in zip(prep, scores, strict=True):
-            tot += A.claim_counts(p, chosen_units(s, "threshold", float(t)))[:3]
-        pr, r = tot[2] / max(1, tot[0]), tot[2] / max(1, tot[1])
-        best = max(best, (2 * pr * r / (pr + r) if pr + r else 0.0, round(float(t), 2)))
-    return best
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=Path("../shared/corpora"))
@@ -130,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"web-discourse, {args.topic} held out ({len(held)} documents, {len(yt)} candidates)")
     for name, scores in (("logistic (shipped recipe)", linear), ("fine-tuned MiniLM", tuned),
                          ("mean of the two", mean)):  # fmt: skip
-        f1, t = best_f1(held, scores)
+        f1, t = claim_f1(held, np.concatenate(scores))
         ap = average_precision_score(yt[:, 0], np.concatenate(scores))
         print(f"  {name:<26} claims F1 {f1:.3f} (threshold {t:.2f})  average precision {ap:.3f}")
     print(f"  fine-tuning: {args.epochs} epochs on {len(y)} candidates, {seconds:.0f} s")
