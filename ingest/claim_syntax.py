@@ -1,6 +1,7 @@
 """The syntax the claim rules read in a spaCy sentence: clause spans, the subject a verb's
 statement belongs to, imperatives, framed statements, and the features that make a sentence
-one of the document's theses. Functions of parsed tokens only, no rules state.
+one of the document's theses. Plain functions of parsed tokens and the word lists they are
+given; they keep no state.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def find_subject(tok):
 
 
 def subtree_span(tok):
+    """The span a token's subtree covers."""
     sub = list(tok.subtree)
     return tok.doc[sub[0].i : sub[-1].i + 1]
 
